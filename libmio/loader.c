@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* The backend loader: MIO_BACKEND / MIO_BACKEND_DIR parsing, module loading and checking,
+ * the process-wide choice. Every module is loaded at most once and never unloaded. */
+#include "mio-private.h"
+#include "loader.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_MODULES 16
+
+struct module {
+	char name[MIO_BACKEND_NAME_MAX + 1];
+	int err; /* 0: loaded and probed; else why not */
+	const struct mio_backend *backend;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct module modules[MAX_MODULES];
+static size_t n_modules;
+
+static const struct mio_backend *emulating[MAX_MODULES];
+static atomic_size_t n_emulating;
+
+bool
+mio__backend_name_is_valid(const char *name, size_t len)
+{
+	if (len == 0 || len > MIO_BACKEND_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+int
+mio__backend_dir(const char **ret)
+{
+	const char *dir = mio_sys_secure_getenv("MIO_BACKEND_DIR");
+	if (!dir) {
+		*ret = MIO_BACKENDDIR;
+		return 0;
+	}
+	if (dir[0] != '/') {
+		mio__debug("MIO_BACKEND_DIR='%s' refused: not an absolute path", dir);
+		return -EINVAL;
+	}
+	*ret = dir;
+	return 0;
+}
+
+/* Checks a descriptor against the core's ABI; -ENOEXEC with the reason in msg. */
+static int
+check_descriptor(const struct mio_backend *b, const char *name, char *msg, size_t size)
+{
+	if (!b) {
+		snprintf(msg, size, "entry returned no descriptor");
+		return -ENOEXEC;
+	}
+	if (b->abi_major != MIO_BACKEND_ABI_MAJOR) {
+		snprintf(msg, size, "ABI %u.%u, this libmio needs %u.x", b->abi_major,
+			 b->abi_minor, MIO_BACKEND_ABI_MAJOR);
+		return -ENOEXEC;
+	}
+	if (b->size < offsetof(struct mio_backend, forget_fd) + sizeof(b->forget_fd)) {
+		snprintf(msg, size, "descriptor too small (%u bytes)", b->size);
+		return -ENOEXEC;
+	}
+	if (!b->name || strcmp(b->name, name) != 0) {
+		snprintf(msg, size, "module calls itself '%s', file says '%s'",
+			 b->name ? b->name : "(null)", name);
+		return -ENOEXEC;
+	}
+	if (!b->probe || !b->selector_new || !b->selector_clone || !b->selector_free ||
+	    !b->selector_fd || !b->select || !b->register_fd || !b->reregister_fd ||
+	    !b->deregister_fd || !b->waker_new || !b->waker_wake || !b->waker_free ||
+	    !b->rearm_fd != !b->forget_fd) {
+		snprintf(msg, size, "descriptor lacks a mandatory operation");
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+int
+mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size)
+{
+	const char *dir;
+	int err = mio__backend_dir(&dir);
+	if (err < 0) {
+		snprintf(msg, size, "MIO_BACKEND_DIR must be an absolute path");
+		return err;
+	}
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s" MIO_SYS_PATH_SEP "mio-%s" MIO_MODULE_SUFFIX, dir,
+		     name) >= (int)sizeof(path)) {
+		snprintf(msg, size, "module path too long");
+		return -ENAMETOOLONG;
+	}
+
+	void *module = mio_sys_module_open(path, &err, msg, size);
+	if (!module)
+		return err;
+	mio_backend_entry_fn entry;
+	*(void **)&entry = mio_sys_module_symbol(module, MIO_BACKEND_ENTRY_SYMBOL);
+	if (!entry) {
+		snprintf(msg, size, "%s: no symbol " MIO_BACKEND_ENTRY_SYMBOL, path);
+		return -ENOSYS;
+	}
+	const struct mio_backend *b = entry();
+	err = check_descriptor(b, name, msg, size);
+	if (err < 0)
+		return err;
+	*ret = b;
+	snprintf(msg, size, "%s: ABI %u.%u, priority %d", path, b->abi_major, b->abi_minor,
+		 b->priority);
+	return 0;
+}
+
+/* Loads and probes name once; the caller holds the lock. */
+static struct module *
+module_get_locked(const char *name)
+{
+	for (size_t i = 0; i < n_modules; i++)
+		if (strcmp(modules[i].name, name) == 0)
+			return &modules[i];
+	if (n_modules == MAX_MODULES)
+		return NULL;
+
+	struct module *m = &modules[n_modules++];
+	char msg[512];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->err = mio__backend_open(name, &m->backend, msg, sizeof(msg));
+	if (m->err < 0) {
+		mio__debug("backend '%s' refused: %s (%s)", name, msg, mio_strerror(m->err));
+		return m;
+	}
+	mio__debug("backend '%s' loaded: %s", name, msg);
+	m->err = m->backend->probe();
+	mio__debug("backend '%s' probe: %s", name, m->err ? mio_strerror(m->err) : "usable");
+	return m;
+}
+
+int
+mio__backend_by_name(const char *name, const struct mio_backend **ret)
+{
+	if (!mio__backend_name_is_valid(name, strlen(name))) {
+		mio__debug("backend name '%s' refused: names match [a-z0-9_-]+", name);
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&lock);
+	struct module *m = module_get_locked(name);
+	int err = !m ? -ENOMEM : m->err;
+	if (err == 0)
+		*ret = m->backend;
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+int
+mio__backend_choose(const char *list, const struct mio_backend **ret)
+{
+	/* Validate the whole list before loading anything. */
+	size_t count = 0;
+	for (const char *p = list;; p++) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (!mio__backend_name_is_valid(p, len)) {
+			mio__debug("MIO_BACKEND='%s' refused: '%.*s' is not a backend name "
+				   "([a-z0-9_-]+, comma-separated)",
+				   list, (int)len, p);
+			return -EINVAL;
+		}
+		count++;
+		if (!end)
+			break;
+		p = end;
+	}
+
+	int err = -ENOENT;
+	for (const char *p = list; count--; p += strcspn(p, ",") + 1) {
+		char name[MIO_BACKEND_NAME_MAX + 1];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
+		err = mio__backend_by_name(name, ret);
+		if (err == 0) {
+			mio__debug("chose '%s' from MIO_BACKEND", name);
+			return 0;
+		}
+	}
+	return err;
+}
+
+static int
+choose_best(const struct mio_backend **ret)
+{
+	const struct mio_backend *best = NULL;
+	int err = -ENOENT;
+	char list[] = MIO_BACKENDS;
+	for (char *save, *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct mio_backend *b;
+		int r = mio__backend_by_name(name, &b);
+		if (r < 0) {
+			err = r;
+			continue;
+		}
+		if (b->priority <= MIO_BACKEND_PRIORITY_NONE)
+			continue;
+		if (!best || b->priority > best->priority)
+			best = b;
+	}
+	if (!best)
+		return err;
+	mio__debug("chose '%s' (highest priority that probes)", best->name);
+	*ret = best;
+	return 0;
+}
+
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static int default_err;
+static const struct mio_backend *default_backend;
+
+static void
+resolve_default(void)
+{
+	const char *env = mio_sys_secure_getenv("MIO_BACKEND");
+	if (env)
+		default_err = mio__backend_choose(env, &default_backend);
+	else
+		default_err = choose_best(&default_backend);
+}
+
+int
+mio__backend_default(const struct mio_backend **ret)
+{
+	pthread_once(&default_once, resolve_default);
+	if (default_err == 0)
+		*ret = default_backend;
+	return default_err;
+}
+
+void
+mio__backend_activate(const struct mio_backend *b)
+{
+	if (!b->rearm_fd)
+		return;
+	pthread_mutex_lock(&lock);
+	size_t n = atomic_load_explicit(&n_emulating, memory_order_relaxed);
+	size_t i = 0;
+	while (i < n && emulating[i] != b)
+		i++;
+	if (i == n && n < MAX_MODULES) {
+		emulating[n] = b;
+		atomic_store_explicit(&n_emulating, n + 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+size_t
+mio__emulating_backends(const struct mio_backend *const **ret)
+{
+	*ret = emulating;
+	return atomic_load_explicit(&n_emulating, memory_order_acquire);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Loader internals shared with mio-info (which links the core statically). */
+#ifndef MIO_LOADER_H
+#define MIO_LOADER_H
+
+#include "mio-private.h"
+
+#define MIO_BACKEND_NAME_MAX 32
+
+bool mio__backend_name_is_valid(const char *name, size_t len);
+/* The directory modules are loaded from: MIO_BACKEND_DIR (absolute only) or the built-in. */
+int mio__backend_dir(const char **ret);
+/* Opens <dir>/mio-<name> and checks its descriptor, without probing or caching.
+ * msg receives what happened, in words. */
+int mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size);
+/* The first usable backend of a comma list (MIO_BACKEND's syntax). */
+int mio__backend_choose(const char *list, const struct mio_backend **ret);
+/* Makes a backend's rearm/forget hooks reachable from mio_source_rearm()/mio_close(). */
+void mio__backend_activate(const struct mio_backend *b);
+
+#endif

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* POSIX implementation of platform.h. */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef HAVE_EVENTFD
+#include <sys/eventfd.h>
+#endif
+
+#include "platform.h"
+
+int
+mio_sys_set_cloexec(mio_fd_t fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+	if (flags < 0)
+		return -errno;
+	if (!(flags & FD_CLOEXEC) && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+mio_sys_set_nonblocking(mio_fd_t fd, bool on)
+{
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -errno;
+	int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	if (want != flags && fcntl(fd, F_SETFL, want) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+mio_sys_close(mio_fd_t fd)
+{
+	if (close(fd) < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+int
+mio_sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret)
+{
+	int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (d < 0)
+		return -errno;
+	*ret = d;
+	return 0;
+}
+
+int
+mio_sys_notify_open(struct mio_sys_notify *n)
+{
+#ifdef HAVE_EVENTFD
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	n->read_fd = n->write_fd = fd;
+	return 0;
+#else
+	int fds[2];
+#ifdef HAVE_PIPE2
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+#else
+	if (pipe(fds) < 0)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		int r = mio_sys_set_cloexec(fds[i]);
+		if (r == 0)
+			r = mio_sys_set_nonblocking(fds[i], true);
+		if (r < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			return r;
+		}
+	}
+#endif
+	n->read_fd = fds[0];
+	n->write_fd = fds[1];
+	return 0;
+#endif
+}
+
+void
+mio_sys_notify_drain(const struct mio_sys_notify *n)
+{
+	char buf[64];
+	/* An eventfd is emptied by one 8-byte read; a pipe by reading until EAGAIN. */
+	while (read(n->read_fd, buf, sizeof(buf)) > 0 && n->read_fd != n->write_fd)
+		;
+}
+
+int
+mio_sys_notify_signal(const struct mio_sys_notify *n)
+{
+	uint64_t one = 1;
+	size_t len = n->read_fd == n->write_fd ? sizeof(one) : 1;
+	for (;;) {
+		if (write(n->write_fd, &one, len) >= 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		/* Counter or pipe full: empty it, the write that follows is a new edge. */
+		mio_sys_notify_drain(n);
+	}
+}
+
+void
+mio_sys_notify_close(struct mio_sys_notify *n)
+{
+	if (n->write_fd != n->read_fd && n->write_fd >= 0)
+		mio_sys_close(n->write_fd);
+	if (n->read_fd >= 0)
+		mio_sys_close(n->read_fd);
+	n->read_fd = n->write_fd = -1;
+}
+
+void *
+mio_sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		*err = -errno;
+		snprintf(msg, msg_size, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* RTLD_NODELETE: modules are never unloaded, so stacks stay symbolized. */
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!h) {
+		const char *e = dlerror();
+		*err = -ENOEXEC;
+		snprintf(msg, msg_size, "%s", e ? e : "dlopen failed");
+	}
+	return h;
+}
+
+void *
+mio_sys_module_symbol(void *module, const char *symbol)
+{
+	return dlsym(module, symbol);
+}
+
+const char *
+mio_sys_secure_getenv(const char *name)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv(name);
+#else
+	if (getuid() != geteuid() || getgid() != getegid())
+		return NULL;
+	return getenv(name);
+#endif
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Poll: owns the selector; mio_poll_poll() is one indirect call into the backend. */
+#include "mio-private.h"
+#include "loader.h"
+
+#include <stdlib.h>
+
+static int
+poll_new(const struct mio_backend *b, struct mio_poll **ret)
+{
+	struct mio_poll *p = malloc(sizeof(*p));
+	struct mio_family *family = malloc(sizeof(*family));
+	if (!p || !family) {
+		free(p);
+		free(family);
+		return -ENOMEM;
+	}
+	atomic_init(&family->refs, 1);
+	atomic_init(&family->has_waker, false);
+	int err = mio__registry_init(&p->registry, b, family);
+	if (err < 0) {
+		free(family);
+		free(p);
+		return err;
+	}
+	mio__backend_activate(b);
+	*ret = p;
+	return 0;
+}
+
+MIO_API int
+mio_poll_new(struct mio_poll **ret)
+{
+	mio_return_val_if_fail(ret, -EINVAL);
+	const struct mio_backend *b;
+	int err = mio__backend_default(&b);
+	return err < 0 ? err : poll_new(b, ret);
+}
+
+MIO_API int
+mio_poll_new_with_backend(const char *name, struct mio_poll **ret)
+{
+	mio_return_val_if_fail(name, -EINVAL);
+	mio_return_val_if_fail(ret, -EINVAL);
+	const struct mio_backend *b;
+	int err = mio__backend_by_name(name, &b);
+	return err < 0 ? err : poll_new(b, ret);
+}
+
+MIO_API void
+mio_poll_free(struct mio_poll *poll)
+{
+	if (!poll)
+		return;
+	mio__registry_fini(&poll->registry);
+	free(poll);
+}
+
+MIO_API const char *
+mio_poll_backend(const struct mio_poll *poll)
+{
+	return poll ? poll->registry.backend->name : NULL;
+}
+
+MIO_API struct mio_registry *
+mio_poll_registry(struct mio_poll *poll)
+{
+	return poll ? &poll->registry : NULL;
+}
+
+MIO_API int
+mio_poll_fd(const struct mio_poll *poll, mio_fd_t *ret)
+{
+	mio_return_val_if_fail(poll, -EINVAL);
+	mio_return_val_if_fail(ret, -EINVAL);
+	return poll->registry.backend->selector_fd(poll->registry.selector, ret);
+}
+
+MIO_API int
+mio_poll_poll(struct mio_poll *poll, struct mio_events *events, int64_t timeout_ns)
+{
+	mio_return_val_if_fail(poll, -EINVAL);
+	mio_return_val_if_fail(events, -EINVAL);
+
+	const struct mio_registry *r = &poll->registry;
+	int n = r->backend->select(r->selector, events->items, events->capacity, timeout_ns);
+	events->len = n > 0 ? (size_t)n : 0;
+	return n;
+}

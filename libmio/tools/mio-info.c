@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* mio-info: which backends this libmio can load, and which one mio_poll_new() would pick. */
+#include "mio-private.h"
+#include "loader.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Prints one line per mio-<name> module in dir; returns how many probe successfully. */
+static int
+list_backends(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		printf("  (cannot read %s: %s)\n", dir, mio_strerror(errno));
+		return 0;
+	}
+	char *names[64];
+	size_t n = 0;
+	const size_t suffix_len = strlen(MIO_MODULE_SUFFIX);
+	for (struct dirent *e; (e = readdir(d)) && n < 64;) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "mio-", 4) != 0 || len <= 4 + suffix_len ||
+		    strcmp(e->d_name + len - suffix_len, MIO_MODULE_SUFFIX) != 0)
+			continue;
+		names[n++] = strndup(e->d_name + 4, len - 4 - suffix_len);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), compare_names);
+
+	int usable = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct mio_backend *b;
+		char msg[512];
+		int err = mio__backend_name_is_valid(names[i], strlen(names[i]))
+				  ? mio__backend_open(names[i], &b, msg, sizeof(msg))
+				  : -EINVAL;
+		if (err == -EINVAL)
+			snprintf(msg, sizeof(msg), "not a valid backend name");
+		if (err < 0) {
+			printf("  %-8s refused: %s (%s)\n", names[i], mio_strerror(err), msg);
+		} else {
+			int probe = b->probe();
+			printf("  %-8s ABI %u.%u  priority %-3d  probe: %s\n", b->name, b->abi_major,
+			       b->abi_minor, b->priority, probe ? mio_strerror(probe) : "ok");
+			usable += probe == 0;
+		}
+		free(names[i]);
+	}
+	if (n == 0)
+		printf("  (no mio-*%s modules)\n", MIO_MODULE_SUFFIX);
+	return usable;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "usage: %s\nLists libmio's backends and the one it would pick.\n"
+				"Honours MIO_BACKEND, MIO_BACKEND_DIR and MIO_DEBUG.\n",
+			argv[0]);
+		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	}
+	printf("libmio %s, backend ABI %d.%d\n", MIO_VERSION, MIO_BACKEND_ABI_MAJOR,
+	       MIO_BACKEND_ABI_MINOR);
+
+	const char *dir;
+	if (mio__backend_dir(&dir) < 0) {
+		fprintf(stderr, "mio-info: MIO_BACKEND_DIR='%s' is not an absolute path\n",
+			getenv("MIO_BACKEND_DIR"));
+		return 1;
+	}
+	printf("backend directory: %s%s\n", dir,
+	       mio_sys_secure_getenv("MIO_BACKEND_DIR") ? " (from MIO_BACKEND_DIR)" : "");
+	int usable = list_backends(dir);
+
+	const char *env = mio_sys_secure_getenv("MIO_BACKEND");
+	const struct mio_backend *chosen;
+	int err = mio__backend_default(&chosen);
+	if (err == -EINVAL && env) {
+		fprintf(stderr, "mio-info: MIO_BACKEND='%s' is invalid: give backend names "
+				"([a-z0-9_-]+), comma-separated, in order of preference\n",
+			env);
+		return 1;
+	}
+	if (err < 0) {
+		if (env)
+			fprintf(stderr, "mio-info: no backend of MIO_BACKEND='%s' is usable: %s\n",
+				env, mio_strerror(err));
+		else
+			fprintf(stderr, "mio-info: no usable backend in %s (%d found usable): %s\n",
+				dir, usable, mio_strerror(err));
+		return 1;
+	}
+	printf("chosen: %s%s\n", chosen->name, env ? " (from MIO_BACKEND)" : "");
+	return 0;
+}
