@@ -8,6 +8,7 @@
 #include <mio/event.h>
 #include <mio/interest.h>
 #include <mio/io.h>
+#include <mio/net.h>
 #include <mio/poll.h>
 #include <mio/version.h>
 #include <mio/waker.h>

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/* Networking and pipes (mio::net and mio::unix::pipe): TCP, UDP, Unix sockets, pipes.
+ *
+ * Sockets and pipes are plain fds (mio_fd_t). libmio keeps no per-socket state: register
+ * the fd with mio_registry_register() and close it with mio_close() (not close(2), so an
+ * emulating backend forgets the fd before its number can be reused).
+ *
+ * Creation: every fd made here is non-blocking and close-on-exec from the start
+ * (SOCK_NONBLOCK|SOCK_CLOEXEC, accept4, pipe2; fcntl where those are missing).
+ *
+ * Adopting an fd made elsewhere (mio's from_std / from_raw_fd / From<ChildStdin>): there
+ * is no function for it, the fd is the object. Make it non-blocking first with
+ * mio_fd_set_nonblocking(fd, true) (libmio does not do it for you, like mio), then use the
+ * functions below on it.
+ *
+ * Results: every function returns >= 0 on success (a byte count for I/O) or a negative
+ * errno. I/O that would block returns -EAGAIN and re-arms the fd on emulating backends
+ * (mio's do_io, see <mio/io.h>): after an event, repeat the I/O until it returns -EAGAIN.
+ * A successful call does not re-arm. -EINTR is returned, not retried. I/O functions do not
+ * check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
+ * the other functions return -EINVAL for NULL required pointers and -EBADF for fd < 0.
+ *
+ * Addresses: in as (const struct sockaddr *, socklen_t), out as
+ * (struct sockaddr_storage *ret_addr, socklen_t *ret_len). Unix sockets use
+ * struct mio_unix_addr instead.
+ *
+ * Signals: sends on sockets use MSG_NOSIGNAL (SO_NOSIGPIPE where that is missing), so a
+ * closed peer gives -EPIPE, never SIGPIPE. Pipes have no such flag: writing to a pipe
+ * whose read end is closed raises SIGPIPE unless the process ignores or blocks it (Rust
+ * ignores it at startup); with SIGPIPE ignored it returns -EPIPE.
+ *
+ * Thread-safety: these are thin syscall wrappers and are exactly as thread-safe as the
+ * syscalls they make. Any function may be called from any thread, also on the same fd at
+ * the same time (concurrent reads of one stream split the data between the readers in no
+ * defined way). Closing an fd while another thread still uses it is a race, as with
+ * close(2). Exceptions are noted per function.
+ *
+ * POSIX only for now: on Windows this header declares nothing until the AFD port
+ * brings its own implementation.
+ */
+#ifndef MIO_NET_H
+#define MIO_NET_H
+
+#include <mio/common.h>
+
+#if !defined(_WIN32)
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+
+MIO_BEGIN_DECLS
+
+/* --- Any fd ------------------------------------------------------------------------- */
+
+/* Sets or clears O_NONBLOCK (for adopted fds; libmio's own fds are already non-blocking).
+ * Not atomic with respect to other F_SETFL changes on the same open file description made
+ * at the same time by another thread. */
+MIO_API int mio_fd_set_nonblocking(mio_fd_t fd, bool nonblocking);
+
+/* --- Any socket (TCP, UDP, Unix) ---------------------------------------------------- */
+
+/* The socket's own address (getsockname). ret_len may be NULL. */
+MIO_API int mio_socket_local_addr(mio_fd_t fd, struct sockaddr_storage *ret_addr,
+				  socklen_t *ret_len);
+/* The peer's address (getpeername). ret_len may be NULL.
+ * -ENOTCONN while a non-blocking connect is still in progress, and also after it failed.
+ * The way to learn how a connect ended (mio's recipe): register with WRITABLE, wait for a
+ * writable event, then call this: 0 means connected; -ENOTCONN means not connected, so ask
+ * mio_socket_take_error(): a pending error means the connect failed, none means it is still
+ * in progress (wait for the next writable event). */
+MIO_API int mio_socket_peer_addr(mio_fd_t fd, struct sockaddr_storage *ret_addr,
+				 socklen_t *ret_len);
+/* Reads and clears the pending socket error (SO_ERROR). On success returns 0 and stores 0
+ * (no error) or the pending error as a negative errno (e.g. -ECONNREFUSED) in *ret_error.
+ * Returns a negative errno only if the query itself failed. Two threads calling it at the
+ * same time: only one of them gets the error. */
+MIO_API int mio_socket_take_error(mio_fd_t fd, int *ret_error);
+/* Time-to-live of outgoing unicast packets: IP_TTL on IPv4 sockets, IPV6_UNICAST_HOPS on
+ * IPv6 sockets (mio, like std, only does IPv4). -EAFNOSUPPORT on other sockets. */
+MIO_API int mio_socket_set_ttl(mio_fd_t fd, uint32_t ttl);
+MIO_API int mio_socket_ttl(mio_fd_t fd, uint32_t *ret);
+
+enum mio_shutdown {
+	MIO_SHUTDOWN_READ,  /* SHUT_RD */
+	MIO_SHUTDOWN_WRITE, /* SHUT_WR */
+	MIO_SHUTDOWN_BOTH,  /* SHUT_RDWR */
+};
+/* shutdown(2). -EINVAL for another value of how; -ENOTCONN if not connected. */
+MIO_API int mio_socket_shutdown(mio_fd_t fd, enum mio_shutdown how);
+
+/* --- Stream sockets: TCP and Unix streams ------------------------------------------- */
+
+/* Bytes read (0 at end of stream) or -errno (-EAGAIN: nothing to read, fd re-armed). */
+MIO_API ssize_t mio_stream_read(mio_fd_t fd, void *buf, size_t len);
+/* Like mio_stream_read() but leaves the data queued (MSG_PEEK). Unlike mio 0.8 (bug
+ * #1755), -EAGAIN re-arms here too. */
+MIO_API ssize_t mio_stream_peek(mio_fd_t fd, void *buf, size_t len);
+/* Scatter read into iovcnt buffers (readv). */
+MIO_API ssize_t mio_stream_readv(mio_fd_t fd, const struct iovec *iov, int iovcnt);
+/* Bytes written (may be fewer than len) or -errno (-EAGAIN: buffer full, fd re-armed;
+ * -EPIPE/-ECONNRESET: peer gone, no SIGPIPE). */
+MIO_API ssize_t mio_stream_write(mio_fd_t fd, const void *buf, size_t len);
+/* Gather write (sendmsg with MSG_NOSIGNAL). */
+MIO_API ssize_t mio_stream_writev(mio_fd_t fd, const struct iovec *iov, int iovcnt);
+
+/* --- TCP ------------------------------------------------------------------------------ */
+
+/* Creates a listening socket for addr (AF_INET or AF_INET6, else -EAFNOSUPPORT): sets
+ * SO_REUSEADDR, binds, listens with a backlog of 1024. Port 0 picks a free port: read it
+ * back with mio_socket_local_addr(). */
+MIO_API int mio_tcp_listener_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
+/* Accepts one connection: *ret_stream is a new non-blocking, close-on-exec stream.
+ * ret_addr/ret_len (the peer's address) may both be NULL. -EAGAIN when no connection is
+ * pending (listener re-armed): after a readable event accept until -EAGAIN. */
+MIO_API int mio_tcp_listener_accept(mio_fd_t listener, mio_fd_t *ret_stream,
+				    struct sockaddr_storage *ret_addr, socklen_t *ret_len);
+
+/* Starts a non-blocking connect to addr (AF_INET or AF_INET6). Returns 0 with the new
+ * socket in *ret while the connect is still in progress (EINPROGRESS): see
+ * mio_socket_peer_addr() for how to learn when and how it ends. -EAGAIN here is an error
+ * (on Linux: no free local port), not a would-block; no socket is returned on error.
+ * Use mio_stream_* for I/O. */
+MIO_API int mio_tcp_stream_connect(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
+/* TCP_NODELAY (disables Nagle's algorithm when true). */
+MIO_API int mio_tcp_stream_set_nodelay(mio_fd_t fd, bool nodelay);
+MIO_API int mio_tcp_stream_nodelay(mio_fd_t fd, bool *ret);
+
+/* --- UDP ------------------------------------------------------------------------------ */
+
+/* Creates a UDP socket bound to addr (AF_INET or AF_INET6, else -EAFNOSUPPORT). */
+MIO_API int mio_udp_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
+/* Sets the default peer for mio_udp_send/recv and filters what is received. */
+MIO_API int mio_udp_connect(mio_fd_t fd, const struct sockaddr *addr, socklen_t len);
+
+/* Datagram I/O. Returns the bytes sent/received or -errno (-EAGAIN re-arms). A datagram
+ * longer than len is truncated silently (as in mio on Unix); the rest is lost. */
+MIO_API ssize_t mio_udp_send(mio_fd_t fd, const void *buf, size_t len); /* connected */
+MIO_API ssize_t mio_udp_recv(mio_fd_t fd, void *buf, size_t len);
+MIO_API ssize_t mio_udp_peek(mio_fd_t fd, void *buf, size_t len); /* leaves it queued */
+MIO_API ssize_t mio_udp_send_to(mio_fd_t fd, const void *buf, size_t len,
+				const struct sockaddr *addr, socklen_t addr_len);
+/* The sender's address goes to ret_addr/ret_len; both may be NULL. */
+MIO_API ssize_t mio_udp_recv_from(mio_fd_t fd, void *buf, size_t len,
+				  struct sockaddr_storage *ret_addr, socklen_t *ret_len);
+MIO_API ssize_t mio_udp_peek_from(mio_fd_t fd, void *buf, size_t len,
+				  struct sockaddr_storage *ret_addr, socklen_t *ret_len);
+
+/* SO_BROADCAST */
+MIO_API int mio_udp_set_broadcast(mio_fd_t fd, bool broadcast);
+MIO_API int mio_udp_broadcast(mio_fd_t fd, bool *ret);
+/* IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: group on the interface with address iface
+ * (INADDR_ANY: the system picks one). */
+MIO_API int mio_udp_join_multicast_v4(mio_fd_t fd, const struct in_addr *group,
+				      const struct in_addr *iface);
+MIO_API int mio_udp_leave_multicast_v4(mio_fd_t fd, const struct in_addr *group,
+				       const struct in_addr *iface);
+/* IPV6_JOIN_GROUP / IPV6_LEAVE_GROUP: group on interface index ifindex (0: any). */
+MIO_API int mio_udp_join_multicast_v6(mio_fd_t fd, const struct in6_addr *group,
+				      uint32_t ifindex);
+MIO_API int mio_udp_leave_multicast_v6(mio_fd_t fd, const struct in6_addr *group,
+				       uint32_t ifindex);
+/* IP_MULTICAST_LOOP */
+MIO_API int mio_udp_set_multicast_loop_v4(mio_fd_t fd, bool loop);
+MIO_API int mio_udp_multicast_loop_v4(mio_fd_t fd, bool *ret);
+/* IPV6_MULTICAST_LOOP */
+MIO_API int mio_udp_set_multicast_loop_v6(mio_fd_t fd, bool loop);
+MIO_API int mio_udp_multicast_loop_v6(mio_fd_t fd, bool *ret);
+/* IP_MULTICAST_TTL (0-255, else -EINVAL) */
+MIO_API int mio_udp_set_multicast_ttl_v4(mio_fd_t fd, uint32_t ttl);
+MIO_API int mio_udp_multicast_ttl_v4(mio_fd_t fd, uint32_t *ret);
+/* IPV6_V6ONLY (IPv6 sockets; only before bind, so mostly useful to read back) */
+MIO_API int mio_udp_set_only_v6(mio_fd_t fd, bool only_v6);
+MIO_API int mio_udp_only_v6(mio_fd_t fd, bool *ret);
+
+/* --- Unix domain sockets ------------------------------------------------------------- */
+
+/* A Unix socket address (mio::net::SocketAddr): sockaddr_un plus its length. Build one with
+ * the constructors below or receive one from the functions that return addresses. */
+struct mio_unix_addr {
+	struct sockaddr_un addr;
+	socklen_t len;
+};
+
+enum mio_unix_addr_kind {
+	MIO_UNIX_ADDR_UNNAMED,  /* len == offsetof(struct sockaddr_un, sun_path) (e.g. unbound) */
+	MIO_UNIX_ADDR_PATHNAME, /* a filesystem path */
+	MIO_UNIX_ADDR_ABSTRACT, /* Linux abstract namespace: sun_path[0] == '\0' */
+};
+
+/* An address for a filesystem path. -EINVAL if path is NULL, empty, or too long:
+ * strlen(path) >= sizeof(sun_path) (108 on Linux, 104 on BSDs: the NUL must fit; libmio
+ * says -EINVAL, not -ENAMETOOLONG, like mio's InvalidInput). len includes the terminating
+ * NUL, as in mio. */
+MIO_API int mio_unix_addr_from_pathname(const char *path, struct mio_unix_addr *ret);
+/* A Linux abstract-namespace address: name is name_len arbitrary bytes (NULs allowed),
+ * without the leading NUL, which this adds. -EINVAL if name_len > sizeof(sun_path) - 1;
+ * -EAFNOSUPPORT on systems without abstract sockets. */
+MIO_API int mio_unix_addr_from_abstract(const void *name, size_t name_len,
+					struct mio_unix_addr *ret);
+/* Which kind of address addr is (mio's rules; a NULL addr counts as unnamed). On systems
+ * other than Linux, a sun_path starting with '\0' counts as unnamed (macOS workaround). */
+MIO_API enum mio_unix_addr_kind mio_unix_addr_kind(const struct mio_unix_addr *addr);
+/* For a PATHNAME address: a pointer to the path inside addr and, in *ret_len (may be NULL),
+ * its length without any NUL. The path is NUL-terminated except when it fills sun_path
+ * completely (the kernel allows that): rely on *ret_len. NULL for other kinds. */
+MIO_API const char *mio_unix_addr_pathname(const struct mio_unix_addr *addr, size_t *ret_len);
+/* For an ABSTRACT address: a pointer to the name (after the leading NUL) inside addr and
+ * its length in *ret_len (may be NULL). NULL for other kinds. */
+MIO_API const void *mio_unix_addr_abstract(const struct mio_unix_addr *addr, size_t *ret_len);
+
+/* Addresses of any Unix socket (stream, listener, datagram). */
+MIO_API int mio_unix_socket_local_addr(mio_fd_t fd, struct mio_unix_addr *ret);
+/* -ENOTCONN if not connected. */
+MIO_API int mio_unix_socket_peer_addr(mio_fd_t fd, struct mio_unix_addr *ret);
+
+/* Listener: creates, binds (the path must not exist yet; libmio never unlinks it) and
+ * listens with a backlog of 1024. */
+MIO_API int mio_unix_listener_bind(const char *path, mio_fd_t *ret);
+MIO_API int mio_unix_listener_bind_addr(const struct mio_unix_addr *addr, mio_fd_t *ret);
+/* Accepts one connection (accept4: non-blocking, close-on-exec). ret_addr may be NULL; it is
+ * usually unnamed (the client did not bind). -EAGAIN re-arms the listener: a deliberate
+ * difference from mio 0.8, whose UnixListener::accept skips do_io and so never re-arms on
+ * the poll(2) backend. */
+MIO_API int mio_unix_listener_accept(mio_fd_t listener, mio_fd_t *ret_stream,
+				     struct mio_unix_addr *ret_addr);
+
+/* Stream: a non-blocking connect. 0 also while still in progress (EINPROGRESS; see
+ * mio_socket_peer_addr()); -EAGAIN is an error here (the listener's backlog is full), not a
+ * would-block, as in mio 0.8.3+. Use mio_stream_* for I/O and mio_socket_shutdown(). */
+MIO_API int mio_unix_stream_connect(const char *path, mio_fd_t *ret);
+MIO_API int mio_unix_stream_connect_addr(const struct mio_unix_addr *addr, mio_fd_t *ret);
+/* A connected pair of streams (socketpair). */
+MIO_API int mio_unix_stream_pair(mio_fd_t *ret_a, mio_fd_t *ret_b);
+
+/* Datagram sockets. */
+MIO_API int mio_unix_datagram_bind(const char *path, mio_fd_t *ret);
+MIO_API int mio_unix_datagram_bind_addr(const struct mio_unix_addr *addr, mio_fd_t *ret);
+/* A socket bound to no address; it can send_to, but nobody can send to it. */
+MIO_API int mio_unix_datagram_unbound(mio_fd_t *ret);
+/* A connected pair (socketpair). */
+MIO_API int mio_unix_datagram_pair(mio_fd_t *ret_a, mio_fd_t *ret_b);
+/* Sets the default peer. */
+MIO_API int mio_unix_datagram_connect(mio_fd_t fd, const char *path);
+MIO_API int mio_unix_datagram_connect_addr(mio_fd_t fd, const struct mio_unix_addr *addr);
+/* I/O: bytes or -errno (-EAGAIN re-arms). Long datagrams are truncated silently. */
+MIO_API ssize_t mio_unix_datagram_send(mio_fd_t fd, const void *buf, size_t len);
+MIO_API ssize_t mio_unix_datagram_recv(mio_fd_t fd, void *buf, size_t len);
+/* send_to a path. -EINVAL if the path is too long (see mio_unix_addr_from_pathname). */
+MIO_API ssize_t mio_unix_datagram_send_to(mio_fd_t fd, const void *buf, size_t len,
+					  const char *path);
+MIO_API ssize_t mio_unix_datagram_send_to_addr(mio_fd_t fd, const void *buf, size_t len,
+					       const struct mio_unix_addr *addr);
+/* The sender's address goes to ret_addr (may be NULL); unnamed if it is not bound. */
+MIO_API ssize_t mio_unix_datagram_recv_from(mio_fd_t fd, void *buf, size_t len,
+					    struct mio_unix_addr *ret_addr);
+
+/* --- Pipes (mio::unix::pipe) ------------------------------------------------------- */
+
+/* A non-blocking, close-on-exec pipe (pipe2). Data written to *ret_sender is read from
+ * *ret_receiver. When one end is closed the other gets an event: the receiver sees
+ * read-closed, the sender write-closed. To use a child process's stdin/stdout/stderr, take
+ * its fd and call mio_fd_set_nonblocking(fd, true); nothing else is needed. */
+MIO_API int mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver);
+/* Bytes read (0: every sender closed) or -errno (-EAGAIN re-arms). */
+MIO_API ssize_t mio_pipe_read(mio_fd_t receiver, void *buf, size_t len);
+MIO_API ssize_t mio_pipe_readv(mio_fd_t receiver, const struct iovec *iov, int iovcnt);
+/* Bytes written or -errno (-EAGAIN re-arms). Raises SIGPIPE if the receiver is closed,
+ * unless the process ignores it (then -EPIPE): see the top of this file. */
+MIO_API ssize_t mio_pipe_write(mio_fd_t sender, const void *buf, size_t len);
+MIO_API ssize_t mio_pipe_writev(mio_fd_t sender, const struct iovec *iov, int iovcnt);
+
+MIO_END_DECLS
+
+#endif /* !_WIN32 */
+
+#endif

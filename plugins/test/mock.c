@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* A fake backend for the loader tests. Every broken variant is this file built with one
+ * MOCK_* define that breaks exactly one rule of the plugin ABI (see meson.build). The
+ * working one does nothing: select() reports no events, wakes are accepted and dropped. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <mio-backend.h>
+
+#ifndef MOCK_NAME
+#define MOCK_NAME "mock"
+#endif
+#ifndef MOCK_ABI_MAJOR
+#define MOCK_ABI_MAJOR MIO_BACKEND_ABI_MAJOR
+#endif
+#ifndef MOCK_PROBE_ERR
+#define MOCK_PROBE_ERR 0
+#endif
+#ifdef MOCK_TOO_SMALL /* as if built before forget_fd was added */
+#define MOCK_SIZE offsetof(struct mio_backend, forget_fd)
+#else
+#define MOCK_SIZE sizeof(struct mio_backend)
+#endif
+
+struct mio_selector {
+	int unused;
+};
+
+struct mio_backend_waker {
+	int unused;
+};
+
+static int
+mock_probe(void)
+{
+	return MOCK_PROBE_ERR;
+}
+
+static int
+mock_selector_new(struct mio_selector **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int
+mock_selector_clone(struct mio_selector *sel, struct mio_selector **ret)
+{
+	return mock_selector_new(ret);
+}
+
+static void
+mock_selector_free(struct mio_selector *sel)
+{
+	free(sel);
+}
+
+static int
+mock_selector_fd(struct mio_selector *sel, mio_fd_t *ret)
+{
+	return -ENOTSUP;
+}
+
+static int
+mock_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
+	    int64_t timeout_ns)
+{
+	return 0;
+}
+
+static int
+mock_register(struct mio_selector *sel, mio_fd_t fd, mio_token_t token, mio_interest_t interest)
+{
+	return 0;
+}
+
+static int
+mock_deregister(struct mio_selector *sel, mio_fd_t fd)
+{
+	return 0;
+}
+
+static int
+mock_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_waker **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int
+mock_waker_wake(struct mio_backend_waker *waker)
+{
+	return 0;
+}
+
+static void
+mock_waker_free(struct mio_backend_waker *waker)
+{
+	free(waker);
+}
+
+#ifdef MOCK_HALF_HOOKS
+static void
+mock_fd_hook(mio_fd_t fd)
+{
+}
+#endif
+
+const struct mio_backend mio_backend_mock = {
+	.abi_major = MOCK_ABI_MAJOR,
+	.abi_minor = MIO_BACKEND_ABI_MINOR,
+	.size = MOCK_SIZE,
+	.name = MOCK_NAME,
+	/* Above every real backend, so a mix-up with the default choice would show. */
+	.priority = MIO_BACKEND_PRIORITY_PRIMARY + 1,
+	.probe = mock_probe,
+	.selector_new = mock_selector_new,
+	.selector_clone = mock_selector_clone,
+	.selector_free = mock_selector_free,
+	.selector_fd = mock_selector_fd,
+#ifndef MOCK_NO_SELECT
+	.select = mock_select,
+#endif
+	.register_fd = mock_register,
+	.reregister_fd = mock_register,
+	.deregister_fd = mock_deregister,
+	.waker_new = mock_waker_new,
+	.waker_wake = mock_waker_wake,
+	.waker_free = mock_waker_free,
+	/* Both hooks or neither: a module emulating edge triggering needs both. */
+#ifdef MOCK_HALF_HOOKS
+	.rearm_fd = mock_fd_hook,
+#endif
+};
+
+#ifdef MOCK_NULL_ENTRY
+/* Exported in place of module-entry.c's: a module that answers with no descriptor. */
+__attribute__((visibility("default"))) const struct mio_backend *
+mio_backend_entry(void)
+{
+	return NULL;
+}
+#endif
