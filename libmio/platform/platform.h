@@ -16,6 +16,9 @@ int mio_sys_close(mio_fd_t fd);
 /* A duplicate of fd, close-on-exec, numbered >= 3. */
 int mio_sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret);
 
+/* A pipe whose two ends are non-blocking and close-on-exec (atomically with pipe2). */
+int mio_sys_pipe(mio_fd_t fds[2]);
+
 /* A notifier: an fd that becomes readable when signalled (eventfd on Linux, a pipe
  * elsewhere). Both ends are non-blocking and close-on-exec. */
 struct mio_sys_notify {

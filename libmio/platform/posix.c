@@ -58,19 +58,10 @@ mio_sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret)
 }
 
 int
-mio_sys_notify_open(struct mio_sys_notify *n)
+mio_sys_pipe(mio_fd_t fds[2])
 {
-#ifdef HAVE_EVENTFD
-	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	n->read_fd = n->write_fd = fd;
-	return 0;
-#else
-	int fds[2];
 #ifdef HAVE_PIPE2
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
+	return pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
 #else
 	if (pipe(fds) < 0)
 		return -errno;
@@ -84,7 +75,24 @@ mio_sys_notify_open(struct mio_sys_notify *n)
 			return r;
 		}
 	}
+	return 0;
 #endif
+}
+
+int
+mio_sys_notify_open(struct mio_sys_notify *n)
+{
+#ifdef HAVE_EVENTFD
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	n->read_fd = n->write_fd = fd;
+	return 0;
+#else
+	int fds[2];
+	int r = mio_sys_pipe(fds);
+	if (r < 0)
+		return r;
 	n->read_fd = fds[0];
 	n->write_fd = fds[1];
 	return 0;
