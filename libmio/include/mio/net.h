@@ -78,7 +78,8 @@ MIO_API int mio_socket_peer_addr(mio_fd_t fd, struct sockaddr_storage *ret_addr,
  * same time: only one of them gets the error. */
 MIO_API int mio_socket_take_error(mio_fd_t fd, int *ret_error);
 /* Time-to-live of outgoing unicast packets: IP_TTL on IPv4 sockets, IPV6_UNICAST_HOPS on
- * IPv6 sockets (mio, like std, only does IPv4). -EAFNOSUPPORT on other sockets. */
+ * IPv6 sockets (mio, like std, only does IPv4). -EINVAL for ttl > 255 (the kernel also
+ * rejects 0 for IPv4), -EAFNOSUPPORT on other sockets. */
 MIO_API int mio_socket_set_ttl(mio_fd_t fd, uint32_t ttl);
 MIO_API int mio_socket_ttl(mio_fd_t fd, uint32_t *ret);
 
@@ -91,6 +92,7 @@ enum mio_shutdown {
 MIO_API int mio_socket_shutdown(mio_fd_t fd, enum mio_shutdown how);
 
 /* --- Stream sockets: TCP and Unix streams ------------------------------------------- */
+/* Sockets only: mio_stream_write() on a pipe fails with -ENOTSOCK; use mio_pipe_*. */
 
 /* Bytes read (0 at end of stream) or -errno (-EAGAIN: nothing to read, fd re-armed). */
 MIO_API ssize_t mio_stream_read(mio_fd_t fd, void *buf, size_t len);
@@ -112,7 +114,7 @@ MIO_API ssize_t mio_stream_writev(mio_fd_t fd, const struct iovec *iov, int iovc
  * back with mio_socket_local_addr(). */
 MIO_API int mio_tcp_listener_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
 /* Accepts one connection: *ret_stream is a new non-blocking, close-on-exec stream.
- * ret_addr/ret_len (the peer's address) may both be NULL. -EAGAIN when no connection is
+ * ret_addr/ret_len (the peer's address): both or neither (-EINVAL). -EAGAIN when none is
  * pending (listener re-armed): after a readable event accept until -EAGAIN. */
 MIO_API int mio_tcp_listener_accept(mio_fd_t listener, mio_fd_t *ret_stream,
 				    struct sockaddr_storage *ret_addr, socklen_t *ret_len);
@@ -141,7 +143,7 @@ MIO_API ssize_t mio_udp_recv(mio_fd_t fd, void *buf, size_t len);
 MIO_API ssize_t mio_udp_peek(mio_fd_t fd, void *buf, size_t len); /* leaves it queued */
 MIO_API ssize_t mio_udp_send_to(mio_fd_t fd, const void *buf, size_t len,
 				const struct sockaddr *addr, socklen_t addr_len);
-/* The sender's address goes to ret_addr/ret_len; both may be NULL. */
+/* The sender's address goes to ret_addr/ret_len: pass both or neither (-EINVAL). */
 MIO_API ssize_t mio_udp_recv_from(mio_fd_t fd, void *buf, size_t len,
 				  struct sockaddr_storage *ret_addr, socklen_t *ret_len);
 MIO_API ssize_t mio_udp_peek_from(mio_fd_t fd, void *buf, size_t len,

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers of the net/ files: the do_io result path, fd creation, socket options. */
+#ifndef MIO_NET_PRIVATE_H
+#define MIO_NET_PRIVATE_H
+
+#include "mio-private.h"
+
+#include <sys/socket.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* Apple: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+#define MIO_NET_BACKLOG 1024
+
+/* socket.c: the cold half of mio__io(): returns -errno and re-arms fd on -EAGAIN. Must be
+ * called right after the failed syscall, before anything can touch errno. */
+ssize_t mio__io_error(mio_fd_t fd) __attribute__((cold));
+
+/* mio's do_io on a syscall's result: the count, or -errno with a re-arm on -EAGAIN. */
+static inline ssize_t
+mio__io(mio_fd_t fd, ssize_t r)
+{
+	if (mio_likely(r >= 0))
+		return r;
+	return mio__io_error(fd);
+}
+
+/* A syscall's 0 / -1 result as 0 / -errno (no re-arm: not an I/O operation). */
+static inline int
+mio__sys(int r)
+{
+	return r < 0 ? -errno : r;
+}
+
+static inline ssize_t
+mio__send(mio_fd_t fd, const void *buf, size_t len)
+{
+	return mio__io(fd, send(fd, buf, len, MSG_NOSIGNAL));
+}
+
+static inline ssize_t
+mio__recv(mio_fd_t fd, void *buf, size_t len, int flags)
+{
+	return mio__io(fd, recv(fd, buf, len, flags));
+}
+
+static inline ssize_t
+mio__send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *addr,
+	     socklen_t addr_len)
+{
+	return mio__io(fd, sendto(fd, buf, len, MSG_NOSIGNAL, addr, addr_len));
+}
+
+/* socket.c: fd creation. Every fd comes back non-blocking and close-on-exec; on error
+ * nothing is left open. */
+/* Makes an fd from a call without atomic flags non-blocking, close-on-exec (and
+ * SO_NOSIGPIPE for sockets where that exists); closes it on failure. */
+int mio__fd_setup(mio_fd_t fd, bool is_socket);
+/* The same for both fds of a pair; closes both on failure. */
+int mio__fd_setup_pair(int fds[2], bool is_socket);
+int mio__socket(int domain, int type, mio_fd_t *ret);
+int mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b);
+/* socket + optional SO_REUSEADDR + bind (+ listen with MIO_NET_BACKLOG if do_listen). */
+int mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t len,
+		     bool do_listen, mio_fd_t *ret);
+/* socket + non-blocking connect; EINPROGRESS is success. */
+int mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t len,
+			mio_fd_t *ret);
+/* accept4 (or accept + fcntl); -EAGAIN re-arms the listener. addr/len may be NULL. */
+int mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *ret);
+/* 0 for AF_INET/AF_INET6 addresses, -EINVAL for NULL or short ones, else -EAFNOSUPPORT. */
+int mio__check_inet(const struct sockaddr *addr, socklen_t len);
+
+/* socket.c: getsockname (peer false) or getpeername; *len: addr's size in, length out. */
+int mio__socket_name(mio_fd_t fd, bool peer, struct sockaddr *addr, socklen_t *len);
+
+/* socket.c: socket options. */
+int mio__getsockopt(mio_fd_t fd, int level, int name, void *value, socklen_t size);
+int mio__setsockopt_int(mio_fd_t fd, int level, int name, int value);
+int mio__getsockopt_int(mio_fd_t fd, int level, int name, int *ret);
+int mio__getsockopt_bool(mio_fd_t fd, int level, int name, bool *ret);
+
+/* Defines the public pair mio_<object>_set_<option>(fd, bool) and
+ * mio_<object>_<option>(fd, bool *ret) for an int-valued boolean socket option. */
+#define MIO_DEFINE_BOOL_SOCKOPT(object, option, level, name)                                 \
+	MIO_API int mio_##object##_set_##option(mio_fd_t fd, bool value)                     \
+	{                                                                                    \
+		return mio__setsockopt_int(fd, level, name, value);                          \
+	}                                                                                    \
+	MIO_API int mio_##object##_##option(mio_fd_t fd, bool *ret)                          \
+	{                                                                                    \
+		return mio__getsockopt_bool(fd, level, name, ret);                           \
+	}
+
+#endif

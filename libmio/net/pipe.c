@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* mio::unix::pipe: a non-blocking, close-on-exec pipe and its I/O. */
+#include "net-private.h"
+
+#include <sys/uio.h>
+#include <unistd.h>
+
+MIO_API int
+mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver)
+{
+	mio_return_val_if_fail(ret_sender && ret_receiver, -EINVAL);
+	int fds[2];
+	int r = mio_sys_pipe(fds);
+	if (r < 0)
+		return r;
+	*ret_receiver = fds[0];
+	*ret_sender = fds[1];
+	return 0;
+}
+
+MIO_API ssize_t
+mio_pipe_read(mio_fd_t receiver, void *buf, size_t len)
+{
+	return mio__io(receiver, read(receiver, buf, len));
+}
+
+MIO_API ssize_t
+mio_pipe_readv(mio_fd_t receiver, const struct iovec *iov, int iovcnt)
+{
+	return mio__io(receiver, readv(receiver, iov, iovcnt));
+}
+
+MIO_API ssize_t
+mio_pipe_write(mio_fd_t sender, const void *buf, size_t len)
+{
+	return mio__io(sender, write(sender, buf, len));
+}
+
+MIO_API ssize_t
+mio_pipe_writev(mio_fd_t sender, const struct iovec *iov, int iovcnt)
+{
+	return mio__io(sender, writev(sender, iov, iovcnt));
+}

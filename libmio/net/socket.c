@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* Socket creation with atomic flags (and their fallbacks), options, and the calls that work
+ * on any socket: addresses, SO_ERROR, TTL, shutdown. */
+#include "net-private.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+ssize_t
+mio__io_error(mio_fd_t fd)
+{
+	int err = -errno;
+	if (err == -EAGAIN || err == -EWOULDBLOCK)
+		mio_source_rearm(fd);
+	return err;
+}
+
+int
+mio__fd_setup(mio_fd_t fd, bool is_socket)
+{
+	int r = mio_sys_set_cloexec(fd);
+	if (r == 0)
+		r = mio_sys_set_nonblocking(fd, true);
+#ifdef SO_NOSIGPIPE
+	if (r == 0 && is_socket)
+		r = mio__setsockopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
+#endif
+	if (r < 0)
+		mio_sys_close(fd);
+	return r;
+}
+
+int
+mio__fd_setup_pair(int fds[2], bool is_socket)
+{
+	int r = mio__fd_setup(fds[0], is_socket);
+	if (r < 0) {
+		mio_sys_close(fds[1]);
+		return r;
+	}
+	r = mio__fd_setup(fds[1], is_socket);
+	if (r < 0)
+		mio_sys_close(fds[0]);
+	return r;
+}
+
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+#define MIO_SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
+#else
+#define MIO_SOCK_FLAGS 0
+#endif
+
+int
+mio__socket(int domain, int type, mio_fd_t *ret)
+{
+	int fd = socket(domain, type | MIO_SOCK_FLAGS, 0);
+	if (fd < 0)
+		return -errno;
+	if (MIO_SOCK_FLAGS == 0) {
+		int r = mio__fd_setup(fd, true);
+		if (r < 0)
+			return r;
+	}
+	*ret = fd;
+	return 0;
+}
+
+int
+mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b)
+{
+	mio_return_val_if_fail(ret_a && ret_b, -EINVAL);
+	int fds[2];
+	if (socketpair(AF_UNIX, type | MIO_SOCK_FLAGS, 0, fds) < 0)
+		return -errno;
+	if (MIO_SOCK_FLAGS == 0) {
+		int r = mio__fd_setup_pair(fds, true);
+		if (r < 0)
+			return r;
+	}
+	*ret_a = fds[0];
+	*ret_b = fds[1];
+	return 0;
+}
+
+int
+mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t len,
+		 bool do_listen, mio_fd_t *ret)
+{
+	mio_return_val_if_fail(addr && ret, -EINVAL);
+	mio_fd_t fd = -EBADF;
+	int r = mio__socket(domain, type, &fd);
+	if (r < 0)
+		return r;
+	/* Unix only (never on Windows: it would allow hijacking the port), as in mio. */
+	if (do_listen && domain != AF_UNIX)
+		r = mio__setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (r == 0)
+		r = mio__sys(bind(fd, addr, len));
+	if (r == 0 && do_listen)
+		r = mio__sys(listen(fd, MIO_NET_BACKLOG));
+	if (r < 0) {
+		mio_sys_close(fd);
+		return r;
+	}
+	*ret = fd;
+	return 0;
+}
+
+int
+mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t len,
+		    mio_fd_t *ret)
+{
+	mio_return_val_if_fail(addr && ret, -EINVAL);
+	mio_fd_t fd = -EBADF;
+	int r = mio__socket(domain, type, &fd);
+	if (r < 0)
+		return r;
+	if (connect(fd, addr, len) < 0 && errno != EINPROGRESS) {
+		r = -errno;
+		mio_sys_close(fd);
+		return r;
+	}
+	*ret = fd;
+	return 0;
+}
+
+int
+mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *ret)
+{
+	mio_return_val_if_fail(ret, -EINVAL);
+#ifdef HAVE_ACCEPT4
+	int fd = accept4(listener, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return (int)mio__io_error(listener);
+#else
+	int fd = accept(listener, addr, len);
+	if (fd < 0)
+		return (int)mio__io_error(listener);
+	int r = mio__fd_setup(fd, true);
+	if (r < 0)
+		return r;
+#endif
+	*ret = fd;
+	return 0;
+}
+
+int
+mio__check_inet(const struct sockaddr *addr, socklen_t len)
+{
+	mio_return_val_if_fail(addr && len >= sizeof(sa_family_t), -EINVAL);
+	if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+int
+mio__setsockopt_int(mio_fd_t fd, int level, int name, int value)
+{
+	return mio__sys(setsockopt(fd, level, name, &value, sizeof(value)));
+}
+
+int
+mio__getsockopt(mio_fd_t fd, int level, int name, void *value, socklen_t size)
+{
+	socklen_t len = size;
+	return mio__sys(getsockopt(fd, level, name, value, &len));
+}
+
+int
+mio__getsockopt_int(mio_fd_t fd, int level, int name, int *ret)
+{
+	mio_return_val_if_fail(ret, -EINVAL);
+	return mio__getsockopt(fd, level, name, ret, sizeof(*ret));
+}
+
+int
+mio__getsockopt_bool(mio_fd_t fd, int level, int name, bool *ret)
+{
+	mio_return_val_if_fail(ret, -EINVAL);
+	int value = 0;
+	int r = mio__getsockopt_int(fd, level, name, &value);
+	if (r == 0)
+		*ret = value != 0;
+	return r;
+}
+
+MIO_API int
+mio_fd_set_nonblocking(mio_fd_t fd, bool nonblocking)
+{
+	mio_return_val_if_fail(fd >= 0, -EBADF);
+	return mio_sys_set_nonblocking(fd, nonblocking);
+}
+
+int
+mio__socket_name(mio_fd_t fd, bool peer, struct sockaddr *addr, socklen_t *len)
+{
+	return mio__sys(peer ? getpeername(fd, addr, len) : getsockname(fd, addr, len));
+}
+
+static int
+socket_addr(mio_fd_t fd, bool peer, struct sockaddr_storage *ret_addr, socklen_t *ret_len)
+{
+	mio_return_val_if_fail(ret_addr, -EINVAL);
+	socklen_t len = sizeof(*ret_addr);
+	int r = mio__socket_name(fd, peer, (struct sockaddr *)ret_addr, &len);
+	if (r == 0 && ret_len)
+		*ret_len = len;
+	return r;
+}
+
+MIO_API int
+mio_socket_local_addr(mio_fd_t fd, struct sockaddr_storage *ret_addr, socklen_t *ret_len)
+{
+	return socket_addr(fd, false, ret_addr, ret_len);
+}
+
+MIO_API int
+mio_socket_peer_addr(mio_fd_t fd, struct sockaddr_storage *ret_addr, socklen_t *ret_len)
+{
+	return socket_addr(fd, true, ret_addr, ret_len);
+}
+
+MIO_API int
+mio_socket_take_error(mio_fd_t fd, int *ret_error)
+{
+	mio_return_val_if_fail(ret_error, -EINVAL);
+	int err = 0;
+	int r = mio__getsockopt_int(fd, SOL_SOCKET, SO_ERROR, &err);
+	if (r == 0)
+		*ret_error = -err;
+	return r;
+}
+
+/* The option that holds a socket's unicast TTL: IP_TTL or IPV6_UNICAST_HOPS. */
+static int
+ttl_option(mio_fd_t fd, int *ret_level, int *ret_name)
+{
+	struct sockaddr_storage ss;
+	int r = mio_socket_local_addr(fd, &ss, NULL);
+	if (r < 0)
+		return r;
+	switch (ss.ss_family) {
+	case AF_INET:
+		*ret_level = IPPROTO_IP;
+		*ret_name = IP_TTL;
+		return 0;
+	case AF_INET6:
+		*ret_level = IPPROTO_IPV6;
+		*ret_name = IPV6_UNICAST_HOPS;
+		return 0;
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+MIO_API int
+mio_socket_set_ttl(mio_fd_t fd, uint32_t ttl)
+{
+	mio_return_val_if_fail(ttl <= 255, -EINVAL);
+	int level, name;
+	int r = ttl_option(fd, &level, &name);
+	return r < 0 ? r : mio__setsockopt_int(fd, level, name, (int)ttl);
+}
+
+MIO_API int
+mio_socket_ttl(mio_fd_t fd, uint32_t *ret)
+{
+	mio_return_val_if_fail(ret, -EINVAL);
+	int level = 0, name = 0, value = 0;
+	int r = ttl_option(fd, &level, &name);
+	if (r == 0)
+		r = mio__getsockopt_int(fd, level, name, &value);
+	if (r == 0)
+		*ret = (uint32_t)value;
+	return r;
+}
+
+MIO_API int
+mio_socket_shutdown(mio_fd_t fd, enum mio_shutdown how)
+{
+	static const int hows[] = {
+		[MIO_SHUTDOWN_READ] = SHUT_RD,
+		[MIO_SHUTDOWN_WRITE] = SHUT_WR,
+		[MIO_SHUTDOWN_BOTH] = SHUT_RDWR,
+	};
+	mio_return_val_if_fail((unsigned)how <= MIO_SHUTDOWN_BOTH, -EINVAL);
+	return mio__sys(shutdown(fd, hows[how]));
+}

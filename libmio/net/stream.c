@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* I/O on connected stream sockets, TCP and Unix alike: the hot path, one syscall and one
+ * branch for -EAGAIN. */
+#include "net-private.h"
+
+#include <sys/uio.h>
+#include <unistd.h>
+
+MIO_API ssize_t
+mio_stream_read(mio_fd_t fd, void *buf, size_t len)
+{
+	return mio__io(fd, read(fd, buf, len));
+}
+
+MIO_API ssize_t
+mio_stream_peek(mio_fd_t fd, void *buf, size_t len)
+{
+	return mio__recv(fd, buf, len, MSG_PEEK);
+}
+
+MIO_API ssize_t
+mio_stream_readv(mio_fd_t fd, const struct iovec *iov, int iovcnt)
+{
+	return mio__io(fd, readv(fd, iov, iovcnt));
+}
+
+MIO_API ssize_t
+mio_stream_write(mio_fd_t fd, const void *buf, size_t len)
+{
+	return mio__send(fd, buf, len);
+}
+
+MIO_API ssize_t
+mio_stream_writev(mio_fd_t fd, const struct iovec *iov, int iovcnt)
+{
+	/* writev(2) has no MSG_NOSIGNAL: sendmsg does the same with it. A negative iovcnt
+	 * becomes a huge msg_iovlen, which the kernel rejects (-EMSGSIZE). */
+	struct msghdr msg = {
+		.msg_iov = (struct iovec *)iov,
+		.msg_iovlen = iovcnt,
+	};
+	return mio__io(fd, sendmsg(fd, &msg, MSG_NOSIGNAL));
+}
