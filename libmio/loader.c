@@ -10,9 +10,9 @@
 
 #define MAX_MODULES 16
 
+/* Modules that loaded and probed; at most a handful exist. */
 struct module {
 	char name[MIO_BACKEND_NAME_MAX + 1];
-	int err; /* 0: loaded and probed; else why not */
 	const struct mio_backend *backend;
 };
 
@@ -119,28 +119,38 @@ mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, s
 	return 0;
 }
 
-/* Loads and probes name once; the caller holds the lock. */
-static struct module *
-module_get_locked(const char *name)
+/* A module that loaded, checked and probed, looked up or added; the caller holds the
+ * lock. Failures are not cached (only real modules take a slot) and are tried again. */
+static int
+module_get_locked(const char *name, const struct mio_backend **ret)
 {
-	for (size_t i = 0; i < n_modules; i++)
-		if (strcmp(modules[i].name, name) == 0)
-			return &modules[i];
+	for (size_t i = 0; i < n_modules; i++) {
+		if (strcmp(modules[i].name, name) == 0) {
+			*ret = modules[i].backend;
+			return 0;
+		}
+	}
 	if (n_modules == MAX_MODULES)
-		return NULL;
+		return -ENOSPC;
 
-	struct module *m = &modules[n_modules++];
+	const struct mio_backend *b;
 	char msg[512];
-	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->err = mio__backend_open(name, &m->backend, msg, sizeof(msg));
-	if (m->err < 0) {
-		mio__debug("backend '%s' refused: %s (%s)", name, msg, mio_strerror(m->err));
-		return m;
+	int err = mio__backend_open(name, &b, msg, sizeof(msg));
+	if (err < 0) {
+		mio__debug("backend '%s' refused: %s (%s)", name, msg, mio_strerror(err));
+		return err;
 	}
 	mio__debug("backend '%s' loaded: %s", name, msg);
-	m->err = m->backend->probe();
-	mio__debug("backend '%s' probe: %s", name, m->err ? mio_strerror(m->err) : "usable");
-	return m;
+	err = b->probe();
+	mio__debug("backend '%s' probe: %s", name, err ? mio_strerror(err) : "usable");
+	if (err < 0)
+		return err;
+
+	struct module *m = &modules[n_modules++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->backend = b;
+	*ret = b;
+	return 0;
 }
 
 int
@@ -151,18 +161,14 @@ mio__backend_by_name(const char *name, const struct mio_backend **ret)
 		return -EINVAL;
 	}
 	pthread_mutex_lock(&lock);
-	struct module *m = module_get_locked(name);
-	int err = !m ? -ENOMEM : m->err;
-	if (err == 0)
-		*ret = m->backend;
+	int err = module_get_locked(name, ret);
 	pthread_mutex_unlock(&lock);
 	return err;
 }
 
-int
-mio__backend_choose(const char *list, const struct mio_backend **ret)
+bool
+mio__backend_list_is_valid(const char *list, size_t *ret_count)
 {
-	/* Validate the whole list before loading anything. */
 	size_t count = 0;
 	for (const char *p = list;; p++) {
 		const char *end = strchr(p, ',');
@@ -171,23 +177,38 @@ mio__backend_choose(const char *list, const struct mio_backend **ret)
 			mio__debug("MIO_BACKEND='%s' refused: '%.*s' is not a backend name "
 				   "([a-z0-9_-]+, comma-separated)",
 				   list, (int)len, p);
-			return -EINVAL;
+			return false;
 		}
 		count++;
 		if (!end)
 			break;
 		p = end;
 	}
+	*ret_count = count;
+	return true;
+}
 
+int
+mio__backend_choose(const char *list, const struct mio_backend **ret)
+{
+	/* Validate the whole list before loading anything. */
+	size_t count;
+	if (!mio__backend_list_is_valid(list, &count))
+		return -EINVAL;
+
+	/* If none works, report the most telling failure: the first that is not a
+	 * missing module (a failed probe says more than a later typo). */
 	int err = -ENOENT;
 	for (const char *p = list; count--; p += strcspn(p, ",") + 1) {
 		char name[MIO_BACKEND_NAME_MAX + 1];
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
-		err = mio__backend_by_name(name, ret);
-		if (err == 0) {
+		int r = mio__backend_by_name(name, ret);
+		if (r == 0) {
 			mio__debug("chose '%s' from MIO_BACKEND", name);
 			return 0;
 		}
+		if (err == -ENOENT)
+			err = r;
 	}
 	return err;
 }

@@ -13,6 +13,8 @@ int mio__backend_dir(const char **ret);
 /* Opens <dir>/mio-<name> and checks its descriptor, without probing or caching.
  * msg receives what happened, in words. */
 int mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size);
+/* True when list is MIO_BACKEND's syntax: names, comma-separated; *ret_count names. */
+bool mio__backend_list_is_valid(const char *list, size_t *ret_count);
 /* The first usable backend of a comma list (MIO_BACKEND's syntax). */
 int mio__backend_choose(const char *list, const struct mio_backend **ret);
 /* Makes a backend's rearm/forget hooks reachable from mio_source_rearm()/mio_close(). */

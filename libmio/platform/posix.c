@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_EVENTFD
 #include <sys/eventfd.h>
@@ -138,8 +137,8 @@ mio_sys_notify_close(struct mio_sys_notify *n)
 void *
 mio_sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
 {
-	struct stat st;
-	if (stat(path, &st) < 0) {
+	/* dlopen() says only "failed": name the common causes with their errno. */
+	if (access(path, R_OK) < 0) {
 		*err = -errno;
 		snprintf(msg, msg_size, "%s: %s", path, strerror(errno));
 		return NULL;

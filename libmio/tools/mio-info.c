@@ -23,15 +23,21 @@ list_backends(const char *dir)
 		printf("  (cannot read %s: %s)\n", dir, mio_strerror(errno));
 		return 0;
 	}
-	char *names[64];
+	char *names[256];
 	size_t n = 0;
 	const size_t suffix_len = strlen(MIO_MODULE_SUFFIX);
-	for (struct dirent *e; (e = readdir(d)) && n < 64;) {
+	for (struct dirent *e; (e = readdir(d));) {
 		size_t len = strlen(e->d_name);
 		if (strncmp(e->d_name, "mio-", 4) != 0 || len <= 4 + suffix_len ||
 		    strcmp(e->d_name + len - suffix_len, MIO_MODULE_SUFFIX) != 0)
 			continue;
-		names[n++] = strndup(e->d_name + 4, len - 4 - suffix_len);
+		if (n == sizeof(names) / sizeof(names[0])) {
+			printf("  (more than %zu modules: the rest is not listed)\n", n);
+			break;
+		}
+		if (!(names[n] = strndup(e->d_name + 4, len - 4 - suffix_len)))
+			break;
+		n++;
 	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), compare_names);
@@ -83,14 +89,15 @@ main(int argc, char **argv)
 	int usable = list_backends(dir);
 
 	const char *env = mio_sys_secure_getenv("MIO_BACKEND");
-	const struct mio_backend *chosen;
-	int err = mio__backend_default(&chosen);
-	if (err == -EINVAL && env) {
+	size_t count;
+	if (env && !mio__backend_list_is_valid(env, &count)) {
 		fprintf(stderr, "mio-info: MIO_BACKEND='%s' is invalid: give backend names "
 				"([a-z0-9_-]+), comma-separated, in order of preference\n",
 			env);
 		return 1;
 	}
+	const struct mio_backend *chosen;
+	int err = mio__backend_default(&chosen);
 	if (err < 0) {
 		if (env)
 			fprintf(stderr, "mio-info: no backend of MIO_BACKEND='%s' is usable: %s\n",

@@ -18,9 +18,11 @@ struct mio_poll;
 struct mio_registry;
 
 /* Creates a poll on the process's backend: MIO_BACKEND if set (a name or a comma list in
- * order of preference, never a silent fallback), else the highest-priority backend whose
- * probe succeeds. The loader's decision is made once per process.
- * Errors: -ENOENT (no such backend module), -ENOSYS (module has no entry symbol),
+ * order of preference, never a silent fallback), else the highest-priority backend, among
+ * those built with libmio, whose probe succeeds. The decision (or the failure) is made once
+ * per process.
+ * Errors: -ENOENT (no such backend module), -EACCES (unreadable module), -ENOSYS (module
+ * has no entry symbol),
  * -ENOEXEC (ABI mismatch or wrong name), -EINVAL (malformed MIO_BACKEND), a failed probe's
  * errno, or the selector's own error (-EMFILE, -ENOMEM...). */
 MIO_API int mio_poll_new(struct mio_poll **ret);
