@@ -16,6 +16,17 @@
 #ifndef MOCK_PROBE_ERR
 #define MOCK_PROBE_ERR 0
 #endif
+/* Conditionals, not #ifdefs, so the functions left out stay used (no warnings). */
+#ifdef MOCK_NO_SELECT
+#define MOCK_HAS_SELECT 0
+#else
+#define MOCK_HAS_SELECT 1
+#endif
+#ifdef MOCK_HALF_HOOKS
+#define MOCK_HAS_REARM 1
+#else
+#define MOCK_HAS_REARM 0
+#endif
 #ifdef MOCK_TOO_SMALL /* as if built before forget_fd was added */
 #define MOCK_SIZE offsetof(struct mio_backend, forget_fd)
 #else
@@ -99,12 +110,10 @@ mock_waker_free(struct mio_backend_waker *waker)
 	free(waker);
 }
 
-#ifdef MOCK_HALF_HOOKS
 static void
 mock_fd_hook(mio_fd_t fd)
 {
 }
-#endif
 
 const struct mio_backend mio_backend_mock = {
 	.abi_major = MOCK_ABI_MAJOR,
@@ -118,9 +127,7 @@ const struct mio_backend mio_backend_mock = {
 	.selector_clone = mock_selector_clone,
 	.selector_free = mock_selector_free,
 	.selector_fd = mock_selector_fd,
-#ifndef MOCK_NO_SELECT
-	.select = mock_select,
-#endif
+	.select = MOCK_HAS_SELECT ? mock_select : NULL,
 	.register_fd = mock_register,
 	.reregister_fd = mock_register,
 	.deregister_fd = mock_deregister,
@@ -128,9 +135,7 @@ const struct mio_backend mio_backend_mock = {
 	.waker_wake = mock_waker_wake,
 	.waker_free = mock_waker_free,
 	/* Both hooks or neither: a module emulating edge triggering needs both. */
-#ifdef MOCK_HALF_HOOKS
-	.rearm_fd = mock_fd_hook,
-#endif
+	.rearm_fd = MOCK_HAS_REARM ? mock_fd_hook : NULL,
 };
 
 #ifdef MOCK_NULL_ENTRY
