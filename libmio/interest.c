@@ -10,9 +10,10 @@ mio_interest_format(mio_interest_t interest, char *buf, size_t size)
 		mio_interest_t bit;
 		const char *name;
 	} names[] = {
+		/* mio's order */
 		{ MIO_INTEREST_READABLE, "READABLE" }, { MIO_INTEREST_WRITABLE, "WRITABLE" },
-		{ MIO_INTEREST_PRIORITY, "PRIORITY" }, { MIO_INTEREST_AIO, "AIO" },
-		{ MIO_INTEREST_LIO, "LIO" },
+		{ MIO_INTEREST_AIO, "AIO" }, { MIO_INTEREST_LIO, "LIO" },
+		{ MIO_INTEREST_PRIORITY, "PRIORITY" },
 	};
 	mio_return_val_if_fail(buf || size == 0, -EINVAL);
 

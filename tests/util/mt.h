@@ -16,7 +16,7 @@
 #define mt_assert_eq(a, b) cr_assert_eq((a), (b), "%s == %s: %lld != %lld", #a, #b, \
 					(long long)(a), (long long)(b))
 #define mt_assert_str_eq(a, b) cr_assert_str_eq((a), (b))
-#define mt_fail(...) cr_fail(__VA_ARGS__)
+#define mt_fail(...) cr_assert_fail(__VA_ARGS__)
 #define mt_skip(...) cr_skip_test(__VA_ARGS__)
 #define mt_log(...) cr_log_info(__VA_ARGS__)
 

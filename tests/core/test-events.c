@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* Port of mio's tests/events.rs: events_all.
+ * Left out: assert_event_source_implemented_for (a Rust compile-time trait check).
+ * libmio additions: mio_events_new's argument checks, the accessors (len, capacity,
+ * is_empty, clear, get, foreach) including on NULL, poll clearing the buffer first, and
+ * mio's "events that did not fit stay queued for the next call". */
+#include "test-util.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define WAKE_TOKEN ((mio_token_t)10)
+#define NFDS 3
+
+/* NFDS socketpairs whose first ends are registered WRITABLE with tokens 0..NFDS-1. */
+static void
+register_writable(struct mio_poll *poll, mio_fd_t pairs[NFDS][2])
+{
+	for (int i = 0; i < NFDS; i++) {
+		mt_socketpair(SOCK_STREAM, pairs[i]);
+		mt_assert_ok(mio_registry_register(mio_poll_registry(poll), pairs[i][0],
+						   (mio_token_t)i, MIO_INTEREST_WRITABLE));
+	}
+}
+
+static void
+close_pairs(mio_fd_t pairs[NFDS][2])
+{
+	for (int i = 0; i < NFDS; i++) {
+		close(pairs[i][0]);
+		close(pairs[i][1]);
+	}
+}
+
+MT_TEST(events, events_all)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	mt_assert_eq(mio_events_capacity(events), 16);
+	mt_assert(mio_events_is_empty(events), "a new buffer is empty");
+
+	struct mio_waker *waker;
+	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE_TOKEN, &waker));
+	mt_assert_ok(mio_waker_wake(waker));
+	mt_assert_ok(mio_poll_poll(poll, events, 100 * 1000000LL));
+
+	mt_assert(!mio_events_is_empty(events), "expected the waker event");
+	mio_events_foreach(e, events) {
+		mt_assert_eq(mio_event_token(e), WAKE_TOKEN);
+		mt_assert(mio_event_is_readable(e), "waker event must be readable");
+	}
+
+	mio_events_clear(events);
+	mt_assert(mio_events_is_empty(events), "clear empties the buffer");
+	mt_assert_eq(mio_events_len(events), 0);
+	mt_assert_eq(mio_events_capacity(events), 16);
+
+	mio_waker_free(waker);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+MT_TEST(events, new_checks_arguments)
+{
+	struct mio_events *events = NULL;
+	mt_assert_err(mio_events_new(0, &events), -EINVAL);
+	mt_assert(events == NULL, "set on failure");
+	mt_assert_err(mio_events_new(16, NULL), -EINVAL);
+	mt_assert_err(mio_events_new(SIZE_MAX, &events), -ENOMEM);
+	mt_assert(events == NULL, "set on failure");
+
+	mt_assert_ok(mio_events_new(1, &events));
+	mt_assert_eq(mio_events_capacity(events), 1);
+	mio_events_free(events);
+}
+
+MT_TEST(events, accessors_accept_null)
+{
+	mt_assert_eq(mio_events_len(NULL), 0);
+	mt_assert_eq(mio_events_capacity(NULL), 0);
+	mt_assert(mio_events_is_empty(NULL), "NULL is empty");
+	mt_assert(mio_events_get(NULL, 0) == NULL, "get on NULL");
+	mio_events_clear(NULL);
+	mio_events_free(NULL);
+	int n = 0;
+	mio_events_foreach(e, (struct mio_events *)NULL) {
+		(void)e;
+		n++;
+	}
+	mt_assert_eq(n, 0);
+}
+
+MT_TEST(events, foreach_on_empty_buffer)
+{
+	struct mio_events *events = mt_events_new(4);
+	int n = 0;
+	mio_events_foreach(e, events) {
+		(void)e;
+		n++;
+	}
+	mt_assert_eq(n, 0);
+	mt_assert(mio_events_get(events, 0) == NULL, "get(0) on an empty buffer");
+	mio_events_free(events);
+}
+
+/* get(i) for i < len, contiguous, NULL past the end; foreach visits exactly len events. */
+MT_TEST(events, get_and_foreach)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	mio_fd_t pairs[NFDS][2];
+	register_writable(poll, pairs);
+
+	mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), NFDS);
+	mt_assert_eq(mio_events_len(events), NFDS);
+	const struct mio_event *first = mio_events_get(events, 0);
+	unsigned seen = 0;
+	for (size_t i = 0; i < NFDS; i++) {
+		const struct mio_event *e = mio_events_get(events, i);
+		mt_assert(e == first + i, "events are not contiguous at %zu", i);
+		mt_assert(mio_event_is_writable(e), "event %zu not writable", i);
+		mt_assert(mio_event_token(e) < NFDS, "unexpected token");
+		seen |= 1u << mio_event_token(e);
+	}
+	mt_assert_eq(seen, (1u << NFDS) - 1);
+	mt_assert(mio_events_get(events, NFDS) == NULL, "get past len");
+	mt_assert(mio_events_get(events, 15) == NULL, "get past len, below capacity");
+	int n = 0;
+	mio_events_foreach(e, events) {
+		mt_assert(e == first + n, "foreach order");
+		n++;
+	}
+	mt_assert_eq(n, NFDS);
+
+	close_pairs(pairs);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+/* A poll clears the buffer first: a poll that times out leaves it empty. */
+MT_TEST(events, poll_clears_events)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	mio_fd_t pairs[NFDS][2];
+	register_writable(poll, pairs);
+
+	mt_assert_ok(mio_poll_poll(poll, events, 500 * 1000000LL));
+	mt_assert(!mio_events_is_empty(events), "expected writable events");
+	mt_assert_eq(mio_poll_poll(poll, events, 0), 0);
+	mt_assert(mio_events_is_empty(events), "a poll with no events leaves the buffer empty");
+	mt_assert_eq(mio_events_len(events), 0);
+
+	close_pairs(pairs);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+/* Capacity 1 and NFDS ready fds: each poll returns exactly one event, the others stay
+ * queued for the next calls (nothing is lost, nothing repeats), then nothing is left. */
+MT_TEST(events, events_that_do_not_fit_stay_queued)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(1);
+	mio_fd_t pairs[NFDS][2];
+	register_writable(poll, pairs);
+	mt_sleep_ms(10);
+
+	unsigned seen = 0;
+	for (int i = 0; i < NFDS; i++) {
+		mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), 1);
+		const struct mio_event *e = mio_events_get(events, 0);
+		mt_assert(mio_event_is_writable(e), "event not writable");
+		mt_assert(mio_event_token(e) < NFDS, "unexpected token");
+		mt_assert(!(seen & (1u << mio_event_token(e))), "token %zu reported twice",
+			  (size_t)mio_event_token(e));
+		seen |= 1u << mio_event_token(e);
+	}
+	mt_assert_eq(seen, (1u << NFDS) - 1);
+	mt_expect_no_events(poll, events);
+
+	close_pairs(pairs);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+/* A poll never writes more than the capacity. */
+MT_TEST(events, capacity_is_respected)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(2);
+	mio_fd_t pairs[NFDS][2];
+	register_writable(poll, pairs);
+	mt_sleep_ms(10);
+
+	int total = 0;
+	for (int round = 0; round < 4; round++) {
+		int n = mio_poll_poll(poll, events, 100 * 1000000LL);
+		mt_assert_ok(n);
+		mt_assert(n <= 2 && mio_events_len(events) == (size_t)n, "poll returned %d", n);
+		total += n;
+	}
+	mt_assert_eq(total, NFDS);
+
+	close_pairs(pairs);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
