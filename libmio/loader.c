@@ -20,9 +20,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct module modules[MAX_MODULES];
 static size_t n_modules;
 
-static const struct mio_backend *emulating[MAX_MODULES];
-static atomic_size_t n_emulating;
-
 bool
 mio__backend_name_is_valid(const char *name, size_t len)
 {
@@ -259,28 +256,4 @@ mio__backend_default(const struct mio_backend **ret)
 	if (default_err == 0)
 		*ret = default_backend;
 	return default_err;
-}
-
-void
-mio__backend_activate(const struct mio_backend *b)
-{
-	if (!b->rearm_fd)
-		return;
-	pthread_mutex_lock(&lock);
-	size_t n = atomic_load_explicit(&n_emulating, memory_order_relaxed);
-	size_t i = 0;
-	while (i < n && emulating[i] != b)
-		i++;
-	if (i == n && n < MAX_MODULES) {
-		emulating[n] = b;
-		atomic_store_explicit(&n_emulating, n + 1, memory_order_release);
-	}
-	pthread_mutex_unlock(&lock);
-}
-
-size_t
-mio__emulating_backends(const struct mio_backend *const **ret)
-{
-	*ret = emulating;
-	return atomic_load_explicit(&n_emulating, memory_order_acquire);
 }

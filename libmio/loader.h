@@ -17,7 +17,5 @@ int mio__backend_open(const char *name, const struct mio_backend **ret, char *ms
 bool mio__backend_list_is_valid(const char *list, size_t *ret_count);
 /* The first usable backend of a comma list (MIO_BACKEND's syntax). */
 int mio__backend_choose(const char *list, const struct mio_backend **ret);
-/* Makes a backend's rearm/forget hooks reachable from mio_source_rearm()/mio_close(). */
-void mio__backend_activate(const struct mio_backend *b);
 
 #endif

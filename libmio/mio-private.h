@@ -59,9 +59,23 @@ void mio__family_unref(struct mio_family *family);
 int mio__backend_default(const struct mio_backend **ret);
 /* A backend by name: loaded, checked and probed once per process. */
 int mio__backend_by_name(const char *name, const struct mio_backend **ret);
-/* The loaded backends that emulate edge triggering (have rearm_fd/forget_fd).
- * Lock-free for readers; the array only grows. Returns the count. */
-size_t mio__emulating_backends(const struct mio_backend *const **ret);
+
+/* io.c: the backends with a live poll that emulate edge triggering (rearm_fd/forget_fd).
+ * The array only grows; readers are lock-free. */
+#define MIO_HIDDEN __attribute__((visibility("hidden")))
+extern MIO_HIDDEN atomic_size_t mio__n_emulating;
+/* Makes b's rearm/forget hooks reachable from mio_source_rearm()/mio_close(). */
+void mio__io_activate(const struct mio_backend *b);
+void mio__rearm_slow(mio_fd_t fd);
+
+/* mio's do_io after EAGAIN. With no emulating backend in the process (epoll, kqueue) it
+ * is one load and a not-taken branch. */
+static inline void
+mio__rearm(mio_fd_t fd)
+{
+	if (mio_unlikely(atomic_load_explicit(&mio__n_emulating, memory_order_acquire) != 0))
+		mio__rearm_slow(fd);
+}
 
 /* debug.c: MIO_DEBUG=1 prints the loader's decisions to stderr. */
 bool mio__debug_enabled(void);

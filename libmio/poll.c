@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Poll: owns the selector; mio_poll_poll() is one indirect call into the backend. */
 #include "mio-private.h"
-#include "loader.h"
 
 #include <stdlib.h>
 
@@ -23,7 +22,7 @@ poll_new(const struct mio_backend *b, struct mio_poll **ret)
 		free(p);
 		return err;
 	}
-	mio__backend_activate(b);
+	mio__io_activate(b);
 	*ret = p;
 	return 0;
 }

@@ -124,10 +124,13 @@ epoll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity
 	int max = capacity > INT_MAX ? INT_MAX : (int)capacity;
 	int n;
 
-	if (timeout_ns < 0) {
+	/* The common cases first, without a division: 0 (a non-blocking turn) and forever. */
+	if (timeout_ns == 0) {
+		n = epoll_wait(sel->epfd, ev, max, 0);
+	} else if (timeout_ns < 0) {
 		n = epoll_wait(sel->epfd, ev, max, -1);
 	} else if (timeout_ns % 1000000 == 0 && timeout_ns / 1000000 <= INT_MAX) {
-		/* Whole milliseconds (0 included): the cheapest call is exact. */
+		/* Whole milliseconds: the cheapest call is exact. */
 		n = epoll_wait(sel->epfd, ev, max, (int)(timeout_ns / 1000000));
 	} else if (have_pwait2 > 0) {
 		struct timespec ts = { (time_t)(timeout_ns / 1000000000),

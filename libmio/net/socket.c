@@ -12,7 +12,7 @@ mio__io_error(mio_fd_t fd)
 {
 	int err = -errno;
 	if (err == -EAGAIN || err == -EWOULDBLOCK)
-		mio_source_rearm(fd);
+		mio__rearm(fd);
 	return err;
 }
 
