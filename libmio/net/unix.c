@@ -11,10 +11,16 @@ unix_addr_check(const struct mio_unix_addr *addr)
 	return 0;
 }
 
-/* Stores a length the kernel returned (clamped: it may report a truncated address's). */
+/* Stores a length the kernel returned (clamped: it may report a truncated address's).
+ * An unbound sender's address comes back from recvfrom with length 0 and sun_family
+ * untouched: normalise it to mio's unnamed address (the family and nothing else). */
 static void
 unix_addr_set_len(struct mio_unix_addr *addr, socklen_t len)
 {
+	if (len < offsetof(struct sockaddr_un, sun_path)) {
+		addr->addr.sun_family = AF_UNIX;
+		len = offsetof(struct sockaddr_un, sun_path);
+	}
 	addr->len = len < sizeof(addr->addr) ? len : sizeof(addr->addr);
 }
 

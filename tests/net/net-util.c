@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: MIT */
+#include "net-util.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+struct sockaddr_storage
+mt_any_local_address(socklen_t *ret_len)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*ret_len = sizeof(*sin);
+	return ss;
+}
+
+struct sockaddr_storage
+mt_any_local_ipv6_address(socklen_t *ret_len)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = in6addr_loopback;
+	*ret_len = sizeof(*sin6);
+	return ss;
+}
+
+struct sockaddr_storage
+mt_local_addr(mio_fd_t fd, socklen_t *ret_len)
+{
+	struct sockaddr_storage ss;
+	mt_assert_ok(mio_socket_local_addr(fd, &ss, ret_len));
+	return ss;
+}
+
+/* --- Inet socket helpers (TCP/UDP ports) ------------------------------------------------ */
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+struct mt_inet_addr
+mt_inet_any_local(void)
+{
+	struct mt_inet_addr a;
+	a.ss = mt_any_local_address(&a.len);
+	return a;
+}
+
+struct mt_inet_addr
+mt_inet_any_local_ipv6(void)
+{
+	struct mt_inet_addr a;
+	a.ss = mt_any_local_ipv6_address(&a.len);
+	return a;
+}
+
+struct mt_inet_addr
+mt_inet_local_addr(mio_fd_t fd)
+{
+	struct mt_inet_addr a;
+	mt_assert_ok(mio_socket_local_addr(fd, &a.ss, &a.len));
+	return a;
+}
+
+struct mt_inet_addr
+mt_inet_peer_addr(mio_fd_t fd)
+{
+	struct mt_inet_addr a;
+	mt_assert_ok(mio_socket_peer_addr(fd, &a.ss, &a.len));
+	return a;
+}
+
+static in_port_t
+inet_port(const struct mt_inet_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&a->ss)->sin_port;
+	return ((const struct sockaddr_in6 *)&a->ss)->sin6_port;
+}
+
+bool
+mt_inet_ip_eq(const struct mt_inet_addr *a, const struct mt_inet_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return false;
+	if (a->ss.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)&b->ss)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
+		      &((const struct sockaddr_in6 *)&b->ss)->sin6_addr, sizeof(struct in6_addr)) == 0;
+}
+
+bool
+mt_inet_addr_eq(const struct mt_inet_addr *a, const struct mt_inet_addr *b)
+{
+	return mt_inet_ip_eq(a, b) && inet_port(a) == inet_port(b);
+}
+
+bool
+mt_inet_addr_is_loopback(const struct mt_inet_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
+	return a->ss.ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+}
+
+/* r is the result of the call that made *fd (read only after the call). */
+static mio_fd_t
+checked_new_fd(int r, const mio_fd_t *fd)
+{
+	mt_assert_ok(r);
+	mt_assert_nonblocking_cloexec(*fd);
+	return *fd;
+}
+
+mio_fd_t
+mt_tcp_listener(const struct mt_inet_addr *addr)
+{
+	mio_fd_t fd = -1;
+	return checked_new_fd(mio_tcp_listener_bind(MT_SOCKADDR(addr), &fd), &fd);
+}
+
+mio_fd_t
+mt_tcp_connect(const struct mt_inet_addr *addr)
+{
+	mio_fd_t fd = -1;
+	return checked_new_fd(mio_tcp_stream_connect(MT_SOCKADDR(addr), &fd), &fd);
+}
+
+mio_fd_t
+mt_tcp_accept(mio_fd_t listener, struct mt_inet_addr *ret_peer)
+{
+	mio_fd_t fd = -1;
+	struct mt_inet_addr peer;
+	checked_new_fd(mio_tcp_listener_accept(listener, &fd, &peer.ss, &peer.len), &fd);
+	if (ret_peer)
+		*ret_peer = peer;
+	return fd;
+}
+
+mio_fd_t
+mt_udp_bind(const struct mt_inet_addr *addr)
+{
+	mio_fd_t fd = -1;
+	return checked_new_fd(mio_udp_bind(MT_SOCKADDR(addr), &fd), &fd);
+}
+
+mio_fd_t
+mt_tcp_accept_checked(mio_fd_t listener, const struct mt_inet_addr *listener_addr)
+{
+	struct mt_inet_addr peer;
+	mio_fd_t stream = mt_tcp_accept(listener, &peer);
+	mt_assert(mt_inet_addr_is_loopback(&peer), "peer address is not loopback");
+	struct mt_inet_addr stream_peer = mt_inet_peer_addr(stream);
+	struct mt_inet_addr stream_local = mt_inet_local_addr(stream);
+	mt_assert_inet_addr_eq(&stream_peer, &peer);
+	mt_assert_inet_addr_eq(&stream_local, listener_addr);
+	return stream;
+}
+
+void
+mt_stream_write_all(mio_fd_t fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t w = mio_stream_write(fd, p, len);
+		mt_assert_ok(w);
+		p += w;
+		len -= (size_t)w;
+	}
+}
+
+void
+mt_register(struct mio_poll *poll, mio_fd_t fd, mio_token_t token, mio_interest_t interest)
+{
+	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fd, token, interest));
+}
+
+void
+mt_reregister(struct mio_poll *poll, mio_fd_t fd, mio_token_t token, mio_interest_t interest)
+{
+	mt_assert_ok(mio_registry_reregister(mio_poll_registry(poll), fd, token, interest));
+}
+
+void
+mt_deregister(struct mio_poll *poll, mio_fd_t fd)
+{
+	mt_assert_ok(mio_registry_deregister(mio_poll_registry(poll), fd));
+}
+
+void
+mt_check_set_get_u32(mio_fd_t fd, int (*set)(mio_fd_t, uint32_t),
+		     int (*get)(mio_fd_t, uint32_t *), uint32_t value)
+{
+	uint32_t got = value + 1;
+	mt_assert_ok(set(fd, value));
+	mt_assert_ok(get(fd, &got));
+	mt_assert_eq(got, value);
+}
+
+void
+mt_check_get_u32(mio_fd_t fd, int (*get)(mio_fd_t, uint32_t *))
+{
+	uint32_t got;
+	mt_assert_ok(get(fd, &got));
+}
+
+void
+mt_close(mio_fd_t fd)
+{
+	mt_assert_ok(mio_close(fd));
+}
+
+void
+mt_assert_no_socket_error(mio_fd_t fd)
+{
+	int err = 1;
+	mt_assert_ok(mio_socket_take_error(fd, &err));
+	mt_assert(err == 0, "pending socket error on fd %d: %s", fd, mio_strerror(err));
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const struct mio_event *
+mt_poll_until(struct mio_poll *poll, struct mio_events *events, mio_token_t token,
+	      unsigned ready)
+{
+	int64_t deadline = now_ms() + 10000;
+	while (now_ms() < deadline) {
+		mt_assert_ok(mio_poll_poll(poll, events, 1000 * 1000000LL));
+		mio_events_foreach(e, events) {
+			if (mio_event_token(e) == token && mt_event_matches(e, ready))
+				return e;
+		}
+	}
+	mt_assert(false, "no event for token %zu with readiness 0x%x within 10 s", (size_t)token,
+		  ready);
+	return NULL;
+}
+
+void
+mt_expect_no_events_within(struct mio_poll *poll, struct mio_events *events, unsigned ms)
+{
+	mt_assert_ok(mio_poll_poll(poll, events, (int64_t)ms * 1000000LL));
+	const struct mio_event *e = mio_events_get(events, 0);
+	mt_assert(e == NULL, "expected no events within %u ms, got token %zu flags 0x%x", ms,
+		  e ? (size_t)mio_event_token(e) : 0, e ? e->flags : 0);
+}
+
+size_t
+mt_poll_nonempty(struct mio_poll *poll, struct mio_events *events)
+{
+	do
+		mt_assert_ok(mio_poll_poll(poll, events, MIO_TIMEOUT_INFINITE));
+	while (mio_events_is_empty(events));
+	return mio_events_len(events);
+}
+
+void
+mt_peer_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s:%d: peer thread failed: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+static int
+peer_socket(const struct mt_inet_addr *addr, int type)
+{
+	int fd = socket(addr->ss.ss_family, type | SOCK_CLOEXEC, 0);
+	mt_peer_sys(fd);
+	return fd;
+}
+
+int
+mt_peer_listen(const struct mt_inet_addr *addr, struct mt_inet_addr *ret_addr)
+{
+	int fd = peer_socket(addr, SOCK_STREAM);
+	int one = 1;
+	mt_peer_sys(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	mt_peer_sys(bind(fd, MT_SOCKADDR(addr)));
+	mt_peer_sys(listen(fd, 128));
+	if (ret_addr) {
+		ret_addr->len = sizeof(ret_addr->ss);
+		mt_peer_sys(getsockname(fd, (struct sockaddr *)&ret_addr->ss, &ret_addr->len));
+	}
+	return fd;
+}
+
+int
+mt_peer_connect(const struct mt_inet_addr *addr)
+{
+	int fd = peer_socket(addr, SOCK_STREAM);
+	mt_peer_sys(connect(fd, MT_SOCKADDR(addr)));
+	return fd;
+}
+
+int
+mt_peer_accept(int listener)
+{
+	int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	mt_peer_sys(fd);
+	return fd;
+}
+
+int
+mt_peer_udp_bind(const struct mt_inet_addr *addr)
+{
+	int fd = peer_socket(addr, SOCK_DGRAM);
+	mt_peer_sys(bind(fd, MT_SOCKADDR(addr)));
+	return fd;
+}
+
+void
+mt_peer_close(int fd)
+{
+	mt_peer_sys(close(fd));
+}
+
+void
+mt_set_linger_zero(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	mt_peer_sys(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+}
+
+pthread_t
+mt_thread_spawn(void *(*fn)(void *), void *arg)
+{
+	pthread_t t;
+	int r = pthread_create(&t, NULL, fn, arg);
+	mt_assert(r == 0, "pthread_create: %s", strerror(r));
+	return t;
+}
+
+void
+mt_thread_join(pthread_t thread)
+{
+	int r = pthread_join(thread, NULL);
+	mt_assert(r == 0, "pthread_join: %s", strerror(r));
+}
+
+static void *
+accept_read_until_closed(void *arg)
+{
+	int stream = mt_peer_accept(*(int *)arg);
+	struct timeval five_s = { .tv_sec = 5 };
+	mt_peer_sys(setsockopt(stream, SOL_SOCKET, SO_RCVTIMEO, &five_s, sizeof(five_s)));
+	char buf[16];
+	mt_peer_sys(read(stream, buf, sizeof(buf)));
+	mt_peer_close(stream);
+	return NULL;
+}
+
+void
+mt_run_close_after_would_block(void)
+{
+	struct mt_inet_addr any = mt_inet_any_local(), addr;
+	int listener = mt_peer_listen(&any, &addr);
+	pthread_t thread = mt_thread_spawn(accept_read_until_closed, &listener);
+
+	struct mio_poll *poll = mt_poll_new();
+	mio_fd_t stream = mt_tcp_connect(&addr);
+	mt_register(poll, stream, 1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
+	struct mio_events *events = mt_events_new(16);
+	mt_poll_until(poll, events, 1, 0); /* connected */
+
+	char buf[1024];
+	mt_assert_would_block(mio_stream_read(stream, buf, sizeof(buf)));
+
+	mt_close(stream);
+	mt_thread_join(thread);
+	mt_peer_close(listener);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+/* --- Unix socket helpers ----------------------------------------------------------------- */
+
+#include <dirent.h>
+
+struct mt_tempdir
+mt_tempdir_new(void)
+{
+	struct mt_tempdir dir;
+	snprintf(dir.path, sizeof(dir.path), "/tmp/mio-unix-XXXXXX");
+	mt_assert(mkdtemp(dir.path), "mkdtemp: %s", strerror(errno));
+	return dir;
+}
+
+struct mt_unix_path
+mt_tempdir_path(const struct mt_tempdir *dir, const char *name)
+{
+	struct mt_unix_path p;
+	int n = snprintf(p.s, sizeof(p.s), "%s/%s", dir->path, name);
+	mt_assert(n > 0 && (size_t)n < sizeof(p.s), "socket path too long: %s/%s", dir->path,
+		  name);
+	return p;
+}
+
+/* dir/ followed by 'x's up to len characters. */
+static struct mt_unix_long_path
+padded_path(const char *dir, size_t len)
+{
+	struct mt_unix_long_path p;
+	size_t n = (size_t)snprintf(p.s, sizeof(p.s), "%s/", dir);
+	mt_assert(n < len, "directory name too long");
+	memset(p.s + n, 'x', len - n);
+	p.s[len] = '\0';
+	return p;
+}
+
+struct mt_unix_long_path
+mt_tempdir_longest_path(const struct mt_tempdir *dir)
+{
+	return padded_path(dir->path, MT_SUN_PATH_SIZE - 1);
+}
+
+struct mt_unix_long_path
+mt_unix_too_long_path(void)
+{
+	return padded_path("/tmp", MT_SUN_PATH_SIZE);
+}
+
+void
+mt_tempdir_remove(struct mt_tempdir *dir)
+{
+	DIR *d = opendir(dir->path);
+	mt_assert(d, "opendir %s: %s", dir->path, strerror(errno));
+	struct dirent *entry;
+	while ((entry = readdir(d))) {
+		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
+			mt_assert(unlinkat(dirfd(d), entry->d_name, 0) == 0, "unlink %s: %s",
+				  entry->d_name, strerror(errno));
+	}
+	closedir(d);
+	mt_assert(rmdir(dir->path) == 0, "rmdir %s: %s", dir->path, strerror(errno));
+}
+
+struct mt_unix_env
+mt_unix_env_new(void)
+{
+	return (struct mt_unix_env){
+		.poll = mt_poll_new(),
+		.events = mt_events_new(16),
+		.dir = mt_tempdir_new(),
+	};
+}
+
+void
+mt_unix_env_free(struct mt_unix_env *env)
+{
+	mt_tempdir_remove(&env->dir);
+	mio_events_free(env->events);
+	mio_poll_free(env->poll);
+}
+
+/* r is a libmio constructor's result, *fd what it made (a pointer: the call that sets it
+ * is an argument too, and argument evaluation order is unspecified). */
+static mio_fd_t
+unix_fd(int r, const mio_fd_t *fd)
+{
+	mt_assert_ok(r);
+	mt_assert_nonblocking_cloexec(*fd);
+	return *fd;
+}
+
+mio_fd_t
+mt_unix_listener(const char *path)
+{
+	mio_fd_t fd = -1;
+	return unix_fd(mio_unix_listener_bind(path, &fd), &fd);
+}
+
+mio_fd_t
+mt_unix_stream_connect(const char *path)
+{
+	mio_fd_t fd = -1;
+	return unix_fd(mio_unix_stream_connect(path, &fd), &fd);
+}
+
+mio_fd_t
+mt_unix_datagram(const char *path)
+{
+	mio_fd_t fd = -1;
+	return unix_fd(mio_unix_datagram_bind(path, &fd), &fd);
+}
+
+mio_fd_t
+mt_adopt(int fd)
+{
+	mt_assert_ok(mio_fd_set_nonblocking(fd, true));
+	return fd;
+}
+
+struct mio_unix_addr
+mt_unique_abstract_addr(char *name, size_t size)
+{
+	static unsigned counter;
+	int n = snprintf(name, size, "mio-abstract-uds-%ld-%u", (long)getpid(), counter++);
+	mt_assert(n > 0 && (size_t)n < size, "abstract name buffer too small");
+	struct mio_unix_addr addr;
+	mt_assert_ok(mio_unix_addr_from_abstract(name, (size_t)n, &addr));
+	return addr;
+}
+
+struct mio_unix_addr
+mt_unix_local_addr(mio_fd_t fd)
+{
+	struct mio_unix_addr addr;
+	mt_assert_ok(mio_unix_socket_local_addr(fd, &addr));
+	return addr;
+}
+
+struct mio_unix_addr
+mt_unix_peer_addr(mio_fd_t fd)
+{
+	struct mio_unix_addr addr;
+	mt_assert_ok(mio_unix_socket_peer_addr(fd, &addr));
+	return addr;
+}
+
+void
+mt_assert_unix_pathname(const struct mio_unix_addr *addr, const char *path)
+{
+	mt_assert_eq(mio_unix_addr_kind(addr), MIO_UNIX_ADDR_PATHNAME);
+	size_t len;
+	const char *got = mio_unix_addr_pathname(addr, &len);
+	mt_assert(got && len == strlen(path) && memcmp(got, path, len) == 0,
+		  "pathname %.*s, expected %s", got ? (int)len : 0, got ? got : "", path);
+}
+
+void
+mt_assert_unix_abstract(const struct mio_unix_addr *addr, const char *name)
+{
+	mt_assert_eq(mio_unix_addr_kind(addr), MIO_UNIX_ADDR_ABSTRACT);
+	size_t len;
+	const char *got = mio_unix_addr_abstract(addr, &len);
+	mt_assert(got && len == strlen(name) && memcmp(got, name, len) == 0,
+		  "abstract name %.*s, expected %s", got ? (int)len : 0, got ? got : "", name);
+}
+
+/* name as a sockaddr_un ("@x": the abstract name x), built without libmio. */
+static socklen_t
+peer_unix_sockaddr(const char *name, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	bool abstract = name[0] == '@';
+	size_t len = strlen(name); /* the '@' becomes the leading NUL, or the NUL is added */
+	mt_peer_assert(len < sizeof(sun->sun_path), "socket name too long: %s", name);
+	if (abstract)
+		memcpy(sun->sun_path + 1, name + 1, len - 1);
+	else
+		memcpy(sun->sun_path, name, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + !abstract);
+}
+
+int
+mt_peer_unix_socket(int type)
+{
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	mt_peer_sys(fd);
+	return fd;
+}
+
+/* bind or connect fd to name. */
+static void
+peer_unix_name_call(int (*call)(int, const struct sockaddr *, socklen_t), int fd,
+		    const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len = peer_unix_sockaddr(name, &sun);
+	mt_peer_assert(call(fd, (struct sockaddr *)&sun, len) == 0, "%s %s: %s",
+		       call == bind ? "bind" : "connect", name, strerror(errno));
+}
+
+void
+mt_peer_unix_bind(int fd, const char *name)
+{
+	peer_unix_name_call(bind, fd, name);
+}
+
+void
+mt_peer_unix_connect(int fd, const char *name)
+{
+	peer_unix_name_call(connect, fd, name);
+}
+
+int
+mt_peer_unix_listen(const char *name)
+{
+	int fd = mt_peer_unix_socket(SOCK_STREAM);
+	mt_peer_unix_bind(fd, name);
+	mt_peer_sys(listen(fd, 128));
+	return fd;
+}
+
+int
+mt_peer_unix_stream_connect(const char *name)
+{
+	int fd = mt_peer_unix_socket(SOCK_STREAM);
+	mt_peer_unix_connect(fd, name);
+	return fd;
+}
