@@ -5,14 +5,15 @@
  * Every clone of a selector shares one state: a pollfd array whose slot 0 is an internal
  * notifier, the token and armed events of each slot, and an fd -> slot index. select()
  * holds the state's mutex across poll() and event collection. A thread that changes the
- * set first counts itself in waiting_ops and, if a poll() is running, signals the
- * notifier; select() then lets it in before collecting anything, so the change applies to
- * the poll already in progress and a deregistered fd is never reported afterwards.
+ * set takes the mutex at once when it is free; otherwise it counts itself in waiting_ops
+ * and, if a poll() is running, signals the notifier; select() then lets it in before
+ * collecting anything, so the change applies to the poll already in progress and a
+ * deregistered fd is never reported afterwards.
  *
  * Edge emulation: the bits of a reported event are removed from pollfd.events until
  * rearm_fd() (the core's I/O helpers call it after EAGAIN) or reregister restores them.
  * rearm_fd() and forget_fd() get only an fd, so a process-wide fd -> state map finds the
- * state(s) holding it.
+ * state(s) holding it; states are never freed, only reused, so that lookup needs no lock.
  */
 #include "config.h"
 
@@ -67,20 +68,30 @@ event_flags(short revents)
 }
 #endif
 
+struct fd_entry;
+
 struct slot {
 	mio_fd_t fd;       /* the pollfd's own fd may be -fd-1 while disarmed */
 	mio_token_t token;
 	short events;      /* pollfd.events when fully armed */
+	struct fd_entry *entry; /* fd's map entry (never freed); NULL for the notifier */
 };
 
+/* Type-stable: a poll_state is never freed. When its last handle goes, state_destroy()
+ * empties it (index_len 0: it holds no fd) and puts it on free_states for state_new() to
+ * reuse; its lock, condvar and counters stay valid forever. So rearm_fd()/forget_fd() may
+ * follow an owner pointer from the fd map without a lock or a reference: at worst the
+ * state is dead (slot_of() finds nothing) or reused (it then checks a registration that
+ * was made later, a harmless spurious re-arm). */
 struct poll_state {
-	atomic_uint refs;          /* selector handles, the waker, running rearm/forget calls */
 	pthread_mutex_t lock;      /* held by select() across poll() and collection */
 	pthread_cond_t ops_done;   /* waiting_ops dropped to 0 */
-	atomic_uint waiting_ops;   /* modifiers that want the lock */
+	atomic_uint waiting_ops;   /* modifiers that want the lock while someone holds it */
 	atomic_bool in_poll;       /* select() is in (or about to enter) poll() */
-	struct mio_sys_notify notify;
+	unsigned ops_waiters;      /* threads in wait_for_modifiers(), guarded by lock */
+	struct mio_sys_notify notify; /* open while the state is live */
 
+	atomic_uint refs;          /* selector handles and the waker */
 	atomic_bool has_waker;
 	atomic_bool wake_pending;
 	_Atomic(mio_token_t) waker_token;
@@ -92,7 +103,8 @@ struct poll_state {
 	unsigned *index;           /* fd -> slot; 0: not registered */
 	size_t index_len;
 
-	struct poll_state *next;   /* all_states, guarded by map_lock */
+	struct poll_state *all_next;  /* all_states; set once before being published */
+	struct poll_state *free_next; /* free_states, guarded by map_lock */
 };
 
 struct mio_selector {
@@ -105,8 +117,7 @@ struct mio_backend_waker {
 
 /* The process-wide fd map: fixed top array, 4096-entry chunks allocated by register and
  * never freed, so the lock-free reads in rearm_fd()/forget_fd() never touch freed memory.
- * Writers hold map_lock; readers that dereference an owner hold it shared until they own a
- * reference, because the last unref takes it exclusively to unpublish the state. */
+ * Writers hold map_lock. */
 #define FD_CHUNK_SHIFT 12
 #define FD_CHUNK_SIZE ((size_t)1 << FD_CHUNK_SHIFT)
 #define FD_CHUNKS (((size_t)INT_MAX >> FD_CHUNK_SHIFT) + 1)
@@ -120,8 +131,11 @@ struct fd_entry {
 };
 
 static _Atomic(struct fd_entry *) fd_chunks[FD_CHUNKS];
-static pthread_rwlock_t map_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct poll_state *all_states;
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Every state ever made, newest first, walked without a lock: states are never unlinked
+ * and all_next never changes once published. */
+static _Atomic(struct poll_state *) all_states;
+static struct poll_state *free_states; /* guarded by map_lock */
 
 static struct fd_entry *
 fd_entry_find(mio_fd_t fd)
@@ -133,7 +147,7 @@ fd_entry_find(mio_fd_t fd)
 	return c ? &c[(size_t)fd & (FD_CHUNK_SIZE - 1)] : NULL;
 }
 
-/* Caller holds map_lock exclusively. */
+/* Caller holds map_lock. */
 static struct fd_entry *
 fd_entry_alloc(mio_fd_t fd)
 {
@@ -148,11 +162,10 @@ fd_entry_alloc(mio_fd_t fd)
 	return &c[(size_t)fd & (FD_CHUNK_SIZE - 1)];
 }
 
-static int
+static struct fd_entry *
 map_attach(mio_fd_t fd, struct poll_state *s)
 {
-	int r = 0;
-	pthread_rwlock_wrlock(&map_lock);
+	pthread_mutex_lock(&map_lock);
 	struct fd_entry *e = fd_entry_find(fd);
 	if (!e)
 		e = fd_entry_alloc(fd);
@@ -160,51 +173,31 @@ map_attach(mio_fd_t fd, struct poll_state *s)
 		if (e->owners++ == 0)
 			atomic_store(&e->disarmed, false);
 		atomic_store(&e->owner, e->owners == 1 ? s : MULTIPLE_OWNERS);
-	} else {
-		r = -ENOMEM;
 	}
-	pthread_rwlock_unlock(&map_lock);
-	return r;
+	pthread_mutex_unlock(&map_lock);
+	return e;
 }
 
-/* Caller holds map_lock exclusively. MULTIPLE_OWNERS stays until the last owner leaves:
- * which one remains is unknown here, and visiting every state is merely slower. */
+/* Caller holds map_lock. MULTIPLE_OWNERS stays until the last owner leaves: which one
+ * remains is unknown here, and visiting every state is merely slower. */
 static void
-map_detach_locked(mio_fd_t fd)
+map_detach_locked(struct fd_entry *e)
 {
-	struct fd_entry *e = fd_entry_find(fd);
-	if (e && e->owners > 0 && --e->owners == 0) {
+	if (e->owners > 0 && --e->owners == 0) {
 		atomic_store(&e->owner, NULL);
 		atomic_store(&e->disarmed, false);
 	}
 }
 
-static void
-map_detach(mio_fd_t fd)
-{
-	pthread_rwlock_wrlock(&map_lock);
-	map_detach_locked(fd);
-	pthread_rwlock_unlock(&map_lock);
-}
-
-static void
-map_mark_disarmed(mio_fd_t fd)
-{
-	struct fd_entry *e = fd_entry_find(fd);
-	if (e)
-		atomic_store(&e->disarmed, true);
-}
-
 /* After reregister: the next EAGAIN need not take the slow path. Only when s is the sole
  * owner (checked under map_lock, so no other state can have disarmed it meanwhile). */
 static void
-map_clear_disarmed(mio_fd_t fd, struct poll_state *s)
+map_clear_disarmed(struct fd_entry *e, struct poll_state *s)
 {
-	pthread_rwlock_rdlock(&map_lock);
-	struct fd_entry *e = fd_entry_find(fd);
-	if (e && atomic_load(&e->owner) == s)
+	pthread_mutex_lock(&map_lock);
+	if (atomic_load(&e->owner) == s)
 		atomic_store(&e->disarmed, false);
-	pthread_rwlock_unlock(&map_lock);
+	pthread_mutex_unlock(&map_lock);
 }
 
 static short
@@ -234,44 +227,52 @@ timeout_ms(int64_t ns)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+/* Caller holds s->lock. Lets modifiers that queued on waiting_ops in and waits until they
+ * are done; the last one out broadcasts only when someone waits here. */
+static void
+wait_for_modifiers(struct poll_state *s)
+{
+	while (atomic_load(&s->waiting_ops) > 0) {
+		s->ops_waiters++;
+		pthread_cond_wait(&s->ops_done, &s->lock);
+		s->ops_waiters--;
+	}
+}
+
+/* The last handle is gone, so no select() runs and none will: empty the state and keep
+ * it for reuse (see struct poll_state). Modifiers that counted themselves in waiting_ops
+ * may still be about to signal the notifier; they are waited for before it is closed.
+ * One that comes later cannot see in_poll set (the last select() cleared it before this
+ * load of waiting_ops, and both are seq_cst), so it does not touch the notifier. */
 static void
 state_destroy(struct poll_state *s)
 {
-	pthread_rwlock_wrlock(&map_lock);
-	for (struct poll_state **p = &all_states; *p; p = &(*p)->next) {
-		if (*p == s) {
-			*p = s->next;
-			break;
-		}
-	}
+	pthread_mutex_lock(&s->lock);
+	wait_for_modifiers(s);
+	pthread_mutex_lock(&map_lock);
 	for (size_t i = 1; i < s->nfds; i++)
-		map_detach_locked(s->slots[i].fd);
-	pthread_rwlock_unlock(&map_lock);
-
+		map_detach_locked(s->slots[i].entry);
+	pthread_mutex_unlock(&map_lock);
 	mio_sys_notify_close(&s->notify);
-	pthread_cond_destroy(&s->ops_done);
-	pthread_mutex_destroy(&s->lock);
 	free(s->pfds);
 	free(s->slots);
 	free(s->index);
-	free(s);
+	s->pfds = NULL;
+	s->slots = NULL;
+	s->index = NULL;
+	s->nfds = s->cap = s->index_len = 0;
+	pthread_mutex_unlock(&s->lock);
+
+	pthread_mutex_lock(&map_lock);
+	s->free_next = free_states;
+	free_states = s;
+	pthread_mutex_unlock(&map_lock);
 }
 
 static void
 state_ref(struct poll_state *s)
 {
 	atomic_fetch_add(&s->refs, 1);
-}
-
-/* For a state found through the map: it may be on its way out (refs already 0). */
-static bool
-state_try_ref(struct poll_state *s)
-{
-	unsigned r = atomic_load(&s->refs);
-	while (r != 0)
-		if (atomic_compare_exchange_weak(&s->refs, &r, r + 1))
-			return true;
-	return false;
 }
 
 static void
@@ -281,22 +282,28 @@ state_unref(struct poll_state *s)
 		state_destroy(s);
 }
 
-/* Takes the lock even while another thread sits in poll() holding it: count ourselves in
- * waiting_ops, then signal the notifier only if a poll() is running (Dekker with select:
- * seq_cst on both sides, so one of us sees the other). */
-static void
+/* Takes the lock, even while another thread sits in poll() holding it. Uncontended, a
+ * trylock is all: no select() holds the lock, so none is polling or collecting, and the
+ * next one sees the change. Otherwise count ourselves in waiting_ops, then signal the
+ * notifier if a poll() is running (Dekker with select(): seq_cst on both sides, so one of
+ * us sees the other); select() lets us in before collecting anything. Returns whether we
+ * were counted, for modify_end(). */
+static bool
 modify_begin(struct poll_state *s)
 {
+	if (pthread_mutex_trylock(&s->lock) == 0)
+		return false;
 	atomic_fetch_add(&s->waiting_ops, 1);
 	if (atomic_load(&s->in_poll))
 		mio_sys_notify_signal(&s->notify);
 	pthread_mutex_lock(&s->lock);
+	return true;
 }
 
 static void
-modify_end(struct poll_state *s)
+modify_end(struct poll_state *s, bool counted)
 {
-	if (atomic_fetch_sub(&s->waiting_ops, 1) == 1)
+	if (counted && atomic_fetch_sub(&s->waiting_ops, 1) == 1 && s->ops_waiters > 0)
 		pthread_cond_broadcast(&s->ops_done);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -350,13 +357,14 @@ slot_add(struct poll_state *s, mio_fd_t fd, mio_token_t token, short events)
 	int r = grow_slots(s);
 	if (r == 0)
 		r = grow_index(s, fd);
-	if (r == 0)
-		r = map_attach(fd, s);
 	if (r < 0)
 		return r;
+	struct fd_entry *e = map_attach(fd, s);
+	if (!e)
+		return -ENOMEM;
 	size_t i = s->nfds++;
 	s->pfds[i] = (struct pollfd){ .fd = fd, .events = events };
-	s->slots[i] = (struct slot){ .fd = fd, .token = token, .events = events };
+	s->slots[i] = (struct slot){ .fd = fd, .token = token, .events = events, .entry = e };
 	s->index[fd] = (unsigned)i;
 	return 0;
 }
@@ -365,7 +373,9 @@ slot_add(struct poll_state *s, mio_fd_t fd, mio_token_t token, short events)
 static void
 slot_drop(struct poll_state *s, size_t i)
 {
-	map_detach(s->slots[i].fd);
+	pthread_mutex_lock(&map_lock);
+	map_detach_locked(s->slots[i].entry);
+	pthread_mutex_unlock(&map_lock);
 	s->index[s->slots[i].fd] = 0;
 	size_t last = --s->nfds;
 	if (i != last) {
@@ -382,49 +392,40 @@ slot_arm(struct poll_state *s, size_t i)
 	s->pfds[i].events = s->slots[i].events;
 }
 
-/* One-shot edge emulation: stop watching what was just reported. After a hang-up or an
- * error poll() would report it forever, so stop polling the fd until it is re-armed; the
- * registration itself stays. */
-static void
-slot_disarm(struct poll_state *s, size_t i, short revents)
-{
-	struct pollfd *p = &s->pfds[i];
-	p->events &= (short)~revents;
-	if (revents & (POLLHUP | POLLERR))
-		p->fd = -p->fd - 1;
-	map_mark_disarmed(s->slots[i].fd);
-}
-
-static void
-emit(struct mio_event *events, size_t *count, mio_token_t token, uint32_t flags)
-{
-	events[*count].flags = flags;
-	events[*count].token = (uint64_t)token;
-	(*count)++;
-}
-
 /* ready: poll()'s return value. Entries beyond capacity keep their events and are reported
- * by the next select(). */
+ * by the next select().
+ *
+ * One-shot edge emulation: stop watching what was just reported. After a hang-up or an
+ * error poll() would report it forever, so stop polling the fd until it is re-armed; the
+ * registration itself stays. The entry's disarmed flag tells rearm_fd() there is work;
+ * whoever consumes the event runs after this store, so its rearm_fd() sees it. */
 static size_t
-collect_events(struct poll_state *s, struct mio_event *events, size_t capacity, int ready)
+collect_events(struct poll_state *s, struct mio_event *restrict events, size_t capacity,
+	       int ready)
 {
-	size_t count = 0;
-	if (s->pfds[0].revents)
+	struct pollfd *pfds = s->pfds;
+	size_t nfds = s->nfds, count = 0, i = 1;
+	if (pfds[0].revents)
 		ready--;
-	if (capacity > 0 && atomic_load(&s->wake_pending) && atomic_exchange(&s->wake_pending, false))
-		emit(events, &count, atomic_load(&s->waker_token), MIO_EVENT_IN);
+	if (capacity > 0 && atomic_load(&s->wake_pending) &&
+	    atomic_exchange(&s->wake_pending, false)) {
+		events[0].flags = MIO_EVENT_IN;
+		events[0].token = (uint64_t)atomic_load(&s->waker_token);
+		count = 1;
+	}
 
-	for (size_t i = 1; i < s->nfds && ready > 0 && count < capacity;) {
-		short re = s->pfds[i].revents;
-		if (!re) {
+	while (ready > 0 && count < capacity) {
+		while (i < nfds && !pfds[i].revents)
 			i++;
-			continue;
-		}
+		if (i == nfds)
+			break;
+		short re = pfds[i].revents;
 		ready--;
 		if (re & POLLNVAL) {
 			/* Closed without deregistering: the number may be reused, drop it. The
 			 * last slot moved into i and still has to be looked at. */
 			slot_drop(s, i);
+			nfds--;
 			continue;
 		}
 		uint32_t flags = event_flags(re);
@@ -432,8 +433,13 @@ collect_events(struct poll_state *s, struct mio_event *events, size_t capacity, 
 		 * means read() will not block, as epoll's EPOLLIN|EPOLLRDHUP edge says. */
 		if (flags & MIO_EVENT_RDHUP)
 			flags |= MIO_EVENT_IN;
-		emit(events, &count, s->slots[i].token, flags);
-		slot_disarm(s, i, re);
+		events[count].flags = flags;
+		events[count].token = (uint64_t)s->slots[i].token;
+		count++;
+		pfds[i].events &= (short)~re;
+		if (re & (POLLHUP | POLLERR))
+			pfds[i].fd = -pfds[i].fd - 1;
+		atomic_store_explicit(&s->slots[i].entry->disarmed, true, memory_order_release);
 		i++;
 	}
 	return count;
@@ -481,12 +487,10 @@ poll_probe(void)
 	return 0;
 }
 
+/* Caller holds s->lock: racing rearm_fd()/forget_fd() calls may look at the tables. */
 static int
-state_new(struct poll_state **ret)
+state_open(struct poll_state *s)
 {
-	struct poll_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
 	s->cap = 8;
 	s->pfds = malloc(s->cap * sizeof(*s->pfds));
 	s->slots = malloc(s->cap * sizeof(*s->slots));
@@ -494,25 +498,59 @@ state_new(struct poll_state **ret)
 	if (r < 0) {
 		free(s->pfds);
 		free(s->slots);
-		free(s);
+		s->pfds = NULL;
+		s->slots = NULL;
+		s->cap = 0;
 		return r;
 	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->ops_done, NULL);
-	atomic_init(&s->refs, 1);
-	atomic_init(&s->waiting_ops, 0);
-	atomic_init(&s->in_poll, false);
-	atomic_init(&s->has_waker, false);
-	atomic_init(&s->wake_pending, false);
-	atomic_init(&s->waker_token, 0);
 	s->nfds = 1;
 	s->pfds[0] = (struct pollfd){ .fd = s->notify.read_fd, .events = POLLIN };
 	s->slots[0] = (struct slot){ .fd = s->notify.read_fd, .events = POLLIN };
+	return 0;
+}
 
-	pthread_rwlock_wrlock(&map_lock);
-	s->next = all_states;
-	all_states = s;
-	pthread_rwlock_unlock(&map_lock);
+/* Reuses a dead state when there is one. Its lock, condvar, waiting_ops and in_poll are
+ * left alone: racing modifiers may be using them (their counts are balanced). */
+static int
+state_new(struct poll_state **ret)
+{
+	pthread_mutex_lock(&map_lock);
+	struct poll_state *s = free_states;
+	if (s)
+		free_states = s->free_next;
+	pthread_mutex_unlock(&map_lock);
+
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		pthread_mutex_init(&s->lock, NULL);
+		pthread_cond_init(&s->ops_done, NULL);
+		atomic_init(&s->waiting_ops, 0);
+		atomic_init(&s->in_poll, false);
+		atomic_init(&s->refs, 0);
+		atomic_init(&s->has_waker, false);
+		atomic_init(&s->wake_pending, false);
+		atomic_init(&s->waker_token, 0);
+		pthread_mutex_lock(&map_lock);
+		s->all_next = atomic_load_explicit(&all_states, memory_order_relaxed);
+		atomic_store_explicit(&all_states, s, memory_order_release);
+		pthread_mutex_unlock(&map_lock);
+	}
+
+	pthread_mutex_lock(&s->lock);
+	int r = state_open(s);
+	pthread_mutex_unlock(&s->lock);
+	if (r < 0) {
+		pthread_mutex_lock(&map_lock);
+		s->free_next = free_states;
+		free_states = s;
+		pthread_mutex_unlock(&map_lock);
+		return r;
+	}
+	atomic_store(&s->refs, 1);
+	atomic_store(&s->has_waker, false);
+	atomic_store(&s->wake_pending, false);
 	*ret = s;
 	return 0;
 }
@@ -570,8 +608,7 @@ poll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (atomic_load(&s->waiting_ops) > 0)
-			pthread_cond_wait(&s->ops_done, &s->lock);
+		wait_for_modifiers(s);
 		/* Dekker with modify_begin(): a modifier that missed in_poll is seen here. */
 		atomic_store(&s->in_poll, true);
 		if (atomic_load(&s->waiting_ops) > 0) {
@@ -616,9 +653,9 @@ poll_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 		return -EBADF;
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return -EPERM;
-	modify_begin(s);
+	bool counted = modify_begin(s);
 	int r = slot_of(s, fd) ? -EEXIST : slot_add(s, fd, token, poll_events(interest));
-	modify_end(s);
+	modify_end(s, counted);
 	return r;
 }
 
@@ -629,17 +666,17 @@ poll_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 {
 	struct poll_state *s = sel->state;
 	int r = 0;
-	modify_begin(s);
+	bool counted = modify_begin(s);
 	unsigned i = slot_of(s, fd);
 	if (i) {
 		s->slots[i].token = token;
 		s->slots[i].events = poll_events(interest);
 		slot_arm(s, i);
-		map_clear_disarmed(fd, s);
+		map_clear_disarmed(s->slots[i].entry, s);
 	} else {
 		r = -ENOENT;
 	}
-	modify_end(s);
+	modify_end(s, counted);
 	return r;
 }
 
@@ -648,13 +685,13 @@ poll_deregister_fd(struct mio_selector *sel, mio_fd_t fd)
 {
 	struct poll_state *s = sel->state;
 	int r = 0;
-	modify_begin(s);
+	bool counted = modify_begin(s);
 	unsigned i = slot_of(s, fd);
 	if (i)
 		slot_drop(s, i);
 	else
 		r = -ENOENT;
-	modify_end(s);
+	modify_end(s, counted);
 	return r;
 }
 
@@ -697,69 +734,57 @@ poll_waker_free(struct mio_backend_waker *w)
 	free(w);
 }
 
+/* s comes from the fd map and may be dead or reused (see struct poll_state): slot_of()
+ * decides, under the lock. */
 static void
 state_rearm(struct poll_state *s, mio_fd_t fd)
 {
-	modify_begin(s);
+	bool counted = modify_begin(s);
 	unsigned i = slot_of(s, fd);
 	if (i)
 		slot_arm(s, i);
-	modify_end(s);
+	modify_end(s, counted);
 }
 
 static void
 state_forget(struct poll_state *s, mio_fd_t fd)
 {
-	modify_begin(s);
+	bool counted = modify_begin(s);
 	unsigned i = slot_of(s, fd);
 	if (i)
 		slot_drop(s, i);
-	modify_end(s);
+	modify_end(s, counted);
 }
 
-static struct poll_state *
-first_live_state(struct poll_state *s)
-{
-	while (s && !state_try_ref(s))
-		s = s->next;
-	return s;
-}
-
-/* Runs op on each state that may hold fd. map_lock is never held while op runs: op takes
- * the state's lock, and register takes map_lock while holding it. */
+/* Runs op on each state that may hold fd, without a lock or reference: states are never
+ * freed. map_lock is never held while op runs (op takes the state's lock, and register
+ * takes map_lock while holding it). */
 static void
 for_each_owner(struct fd_entry *e, mio_fd_t fd, void (*op)(struct poll_state *, mio_fd_t))
 {
-	pthread_rwlock_rdlock(&map_lock);
-	struct poll_state *owner = atomic_load(&e->owner);
-	struct poll_state *s;
-	if (owner == MULTIPLE_OWNERS)
-		s = first_live_state(all_states);
-	else
-		s = owner && state_try_ref(owner) ? owner : NULL;
-	pthread_rwlock_unlock(&map_lock);
-
-	while (s) {
-		op(s, fd);
-		struct poll_state *next = NULL;
-		if (owner == MULTIPLE_OWNERS) {
-			pthread_rwlock_rdlock(&map_lock);
-			next = first_live_state(s->next);
-			pthread_rwlock_unlock(&map_lock);
-		}
-		state_unref(s);
-		s = next;
+	struct poll_state *owner = atomic_load_explicit(&e->owner, memory_order_acquire);
+	if (owner != MULTIPLE_OWNERS) {
+		if (owner)
+			op(owner, fd);
+		return;
 	}
+	for (struct poll_state *s = atomic_load_explicit(&all_states, memory_order_acquire); s;
+	     s = s->all_next)
+		op(s, fd);
 }
 
-/* Called after every EAGAIN: one atomic load unless a select() disarmed the fd since the
- * last rearm, so a running select() is woken only when something changes. */
+/* Called after every EAGAIN: one load unless a select() disarmed the fd since the last
+ * rearm, so a running select() is woken only when something changes. The flag is cleared
+ * before taking the state's lock: a select() that disarms the fd again in between sets it
+ * again and is re-armed by us, at worst a spurious event, never a lost one. Two threads
+ * that both see it set merely both re-arm. */
 static void
 poll_rearm_fd(mio_fd_t fd)
 {
 	struct fd_entry *e = fd_entry_find(fd);
-	if (!e || !atomic_load(&e->disarmed) || !atomic_exchange(&e->disarmed, false))
+	if (!e || !atomic_load_explicit(&e->disarmed, memory_order_acquire))
 		return;
+	atomic_store_explicit(&e->disarmed, false, memory_order_relaxed);
 	for_each_owner(e, fd, state_rearm);
 }
 
@@ -769,7 +794,7 @@ static void
 poll_forget_fd(mio_fd_t fd)
 {
 	struct fd_entry *e = fd_entry_find(fd);
-	if (!e || !atomic_load(&e->owner))
+	if (!e || !atomic_load_explicit(&e->owner, memory_order_acquire))
 		return;
 	for_each_owner(e, fd, state_forget);
 }
