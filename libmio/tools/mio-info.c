@@ -66,6 +66,24 @@ list_backends(const char *dir)
 	return usable;
 }
 
+/* Why each backend of MIO_BACKEND's list is unusable, one line each, on stderr. */
+static void
+explain_list(const char *list)
+{
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		char name[MIO_BACKEND_NAME_MAX + 1], msg[512];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
+		const struct mio_backend *b;
+		int err = mio__backend_open(name, &b, msg, sizeof(msg));
+		if (err == 0) {
+			err = b->probe();
+			snprintf(msg, sizeof(msg), "probe failed");
+		}
+		if (err < 0)
+			fprintf(stderr, "  %s: %s (%s)\n", name, mio_strerror(err), msg);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,10 +117,11 @@ main(int argc, char **argv)
 	const struct mio_backend *chosen;
 	int err = mio__backend_default(&chosen);
 	if (err < 0) {
-		if (env)
+		if (env) {
 			fprintf(stderr, "mio-info: no backend of MIO_BACKEND='%s' is usable: %s\n",
 				env, mio_strerror(err));
-		else
+			explain_list(env);
+		} else
 			fprintf(stderr, "mio-info: no usable backend in %s (%d found usable): %s\n",
 				dir, usable, mio_strerror(err));
 		return 1;
