@@ -75,6 +75,11 @@ struct slot {
 	mio_token_t token;
 	short events;      /* pollfd.events when fully armed */
 	struct fd_entry *entry; /* fd's map entry (never freed); NULL for the notifier */
+	/* The file registered: poll(2) never sees a hung-up (disarmed) fd, so it cannot say
+	 * POLLNVAL when that fd is closed without deregistering; the identity tells a reused
+	 * fd number from the file that was registered. */
+	dev_t dev;
+	ino_t ino;
 };
 
 /* Type-stable: a poll_state is never freed. When its last handle goes, state_destroy()
@@ -102,6 +107,7 @@ struct poll_state {
 	size_t nfds, cap;
 	unsigned *index;           /* fd -> slot; 0: not registered */
 	size_t index_len;
+	size_t scan_start;         /* where collection starts: the buffer-full point */
 
 	struct poll_state *all_next;  /* all_states; set once before being published */
 	struct poll_state *free_next; /* free_states, guarded by map_lock */
@@ -194,6 +200,8 @@ map_detach_locked(struct fd_entry *e)
 static void
 map_clear_disarmed(struct fd_entry *e, struct poll_state *s)
 {
+	if (!atomic_load_explicit(&e->disarmed, memory_order_relaxed))
+		return;
 	pthread_mutex_lock(&map_lock);
 	if (atomic_load(&e->owner) == s)
 		atomic_store(&e->disarmed, false);
@@ -352,7 +360,8 @@ grow_index(struct poll_state *s, mio_fd_t fd)
 
 /* The only place that allocates: tables grow here, never in select(). */
 static int
-slot_add(struct poll_state *s, mio_fd_t fd, mio_token_t token, short events)
+slot_add(struct poll_state *s, mio_fd_t fd, mio_token_t token, short events,
+	 const struct stat *st)
 {
 	int r = grow_slots(s);
 	if (r == 0)
@@ -364,7 +373,8 @@ slot_add(struct poll_state *s, mio_fd_t fd, mio_token_t token, short events)
 		return -ENOMEM;
 	size_t i = s->nfds++;
 	s->pfds[i] = (struct pollfd){ .fd = fd, .events = events };
-	s->slots[i] = (struct slot){ .fd = fd, .token = token, .events = events, .entry = e };
+	s->slots[i] = (struct slot){ .fd = fd, .token = token, .events = events, .entry = e,
+				     .dev = st->st_dev, .ino = st->st_ino };
 	s->index[fd] = (unsigned)i;
 	return 0;
 }
@@ -385,6 +395,14 @@ slot_drop(struct poll_state *s, size_t i)
 	}
 }
 
+/* False when the fd number now names another file than the one registered: it was
+ * closed without deregistering and reused. */
+static bool
+slot_is_same_file(const struct slot *slot, const struct stat *st)
+{
+	return slot->dev == st->st_dev && slot->ino == st->st_ino;
+}
+
 static void
 slot_arm(struct poll_state *s, size_t i)
 {
@@ -392,20 +410,75 @@ slot_arm(struct poll_state *s, size_t i)
 	s->pfds[i].events = s->slots[i].events;
 }
 
-/* ready: poll()'s return value. Entries beyond capacity keep their events and are reported
- * by the next select().
- *
- * One-shot edge emulation: stop watching what was just reported. After a hang-up or an
- * error poll() would report it forever, so stop polling the fd until it is re-armed; the
- * registration itself stays. The entry's disarmed flag tells rearm_fd() there is work;
- * whoever consumes the event runs after this store, so its rearm_fd() sees it. */
+/* One-shot edge emulation for slot i, just reported: stop watching what fired. After a
+ * hang-up or an error poll() would report it forever, so stop polling the fd until it is
+ * re-armed; the registration itself stays. The entry's disarmed flag tells rearm_fd()
+ * there is work; whoever consumes the event runs after this store, so its rearm_fd()
+ * sees it. */
+static void
+slot_disarm(struct poll_state *s, size_t i, short revents)
+{
+	struct pollfd *p = &s->pfds[i];
+	p->events &= (short)~revents;
+	if (revents & (POLLHUP | POLLERR))
+		p->fd = -p->fd - 1;
+	struct fd_entry *e = s->slots[i].entry;
+	if (!atomic_load_explicit(&e->disarmed, memory_order_relaxed))
+		atomic_store_explicit(&e->disarmed, true, memory_order_release);
+}
+
+/* Collects the ready slots of [from, *to) into events; returns false when the buffer
+ * filled up first, with s->scan_start at the first slot not looked at. A POLLNVAL slot
+ * (closed without deregistering) is dropped: the last slot moves into its place and
+ * *to shrinks. Processed slots get revents 0, so a slot moved in from an already
+ * scanned range is not reported twice. */
+static bool
+collect_range(struct poll_state *s, size_t from, size_t *to, struct mio_event *events,
+	      size_t capacity, size_t *count, int *ready)
+{
+	struct pollfd *pfds = s->pfds;
+	for (size_t i = from; i < *to && *ready > 0;) {
+		short re = pfds[i].revents;
+		if (!re) {
+			i++;
+			continue;
+		}
+		if (*count == capacity) {
+			s->scan_start = i;
+			return false;
+		}
+		--*ready;
+		pfds[i].revents = 0;
+		if (re & POLLNVAL) {
+			bool moved_from_range = s->nfds == *to;
+			slot_drop(s, i);
+			if (moved_from_range)
+				--*to;
+			continue;
+		}
+		uint32_t flags = event_flags(re);
+		/* POLLIN may be disarmed by an earlier partial read; a peer's shutdown still
+		 * means read() will not block, as epoll's EPOLLIN|EPOLLRDHUP edge says. */
+		if (flags & MIO_EVENT_RDHUP)
+			flags |= MIO_EVENT_IN;
+		events[*count].flags = flags;
+		events[*count].token = (uint64_t)s->slots[i].token;
+		++*count;
+		slot_disarm(s, i, re);
+		i++;
+	}
+	return true;
+}
+
+/* ready: poll()'s return value. Collection starts where the buffer last filled up and
+ * wraps around, so ready fds beyond the capacity are reported by the next select()s
+ * instead of being starved by the lower slots (epoll rotates its ready list likewise). */
 static size_t
 collect_events(struct poll_state *s, struct mio_event *restrict events, size_t capacity,
 	       int ready)
 {
-	struct pollfd *pfds = s->pfds;
-	size_t nfds = s->nfds, count = 0, i = 1;
-	if (pfds[0].revents)
+	size_t count = 0;
+	if (s->pfds[0].revents)
 		ready--;
 	if (capacity > 0 && atomic_load(&s->wake_pending) &&
 	    atomic_exchange(&s->wake_pending, false)) {
@@ -414,33 +487,12 @@ collect_events(struct poll_state *s, struct mio_event *restrict events, size_t c
 		count = 1;
 	}
 
-	while (ready > 0 && count < capacity) {
-		while (i < nfds && !pfds[i].revents)
-			i++;
-		if (i == nfds)
-			break;
-		short re = pfds[i].revents;
-		ready--;
-		if (re & POLLNVAL) {
-			/* Closed without deregistering: the number may be reused, drop it. The
-			 * last slot moved into i and still has to be looked at. */
-			slot_drop(s, i);
-			nfds--;
-			continue;
-		}
-		uint32_t flags = event_flags(re);
-		/* POLLIN may be disarmed by an earlier partial read; a peer's shutdown still
-		 * means read() will not block, as epoll's EPOLLIN|EPOLLRDHUP edge says. */
-		if (flags & MIO_EVENT_RDHUP)
-			flags |= MIO_EVENT_IN;
-		events[count].flags = flags;
-		events[count].token = (uint64_t)s->slots[i].token;
-		count++;
-		pfds[i].events &= (short)~re;
-		if (re & (POLLHUP | POLLERR))
-			pfds[i].fd = -pfds[i].fd - 1;
-		atomic_store_explicit(&s->slots[i].entry->disarmed, true, memory_order_release);
-		i++;
+	size_t start = s->scan_start >= 1 && s->scan_start < s->nfds ? s->scan_start : 1;
+	size_t end = s->nfds;
+	s->scan_start = 1;
+	if (collect_range(s, start, &end, events, capacity, &count, &ready)) {
+		size_t wrap_end = start < s->nfds ? start : s->nfds;
+		collect_range(s, 1, &wrap_end, events, capacity, &count, &ready);
 	}
 	return count;
 }
@@ -454,8 +506,8 @@ monotonic_ns(void)
 }
 
 /* A finite, non-zero timeout is a deadline: when a modification or a bare notification
- * cuts poll() short, the next poll() waits only for what is left. One vDSO clock read per
- * such select(); none for 0 or infinite timeouts. */
+ * cuts poll() short, the next poll() waits only for what is left. That costs one vDSO
+ * clock read per select() with such a timeout; none for 0 or infinite timeouts. */
 struct wait_time {
 	int64_t timeout_ns;
 	int64_t deadline_ns;
@@ -654,7 +706,14 @@ poll_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return -EPERM;
 	bool counted = modify_begin(s);
-	int r = slot_of(s, fd) ? -EEXIST : slot_add(s, fd, token, poll_events(interest));
+	unsigned i = slot_of(s, fd);
+	/* A registration of a file that is gone (closed without deregistering, number
+	 * reused) yields to the new one; epoll forgets such fds by itself. */
+	if (i && !slot_is_same_file(&s->slots[i], &st)) {
+		slot_drop(s, i);
+		i = 0;
+	}
+	int r = i ? -EEXIST : slot_add(s, fd, token, poll_events(interest), &st);
 	modify_end(s, counted);
 	return r;
 }
@@ -741,7 +800,12 @@ state_rearm(struct poll_state *s, mio_fd_t fd)
 {
 	bool counted = modify_begin(s);
 	unsigned i = slot_of(s, fd);
-	if (i)
+	struct stat st;
+	/* A hung-up slot is not polled, so a closed-and-reused number is only noticed here
+	 * (a rare path: one fstat). Re-arming would watch an unrelated file. */
+	if (i && s->pfds[i].fd < 0 && (fstat(fd, &st) < 0 || !slot_is_same_file(&s->slots[i], &st)))
+		slot_drop(s, i);
+	else if (i)
 		slot_arm(s, i);
 	modify_end(s, counted);
 }

@@ -206,3 +206,39 @@ MT_TEST(events, capacity_is_respected)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+
+/* Two fds that are ready again after every event, capacity 1: both are reported, none is
+ * starved by the other (epoll rotates its ready list; the poll backend rotates its scan). */
+MT_TEST(events, small_buffer_starves_no_fd)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(1);
+	mio_fd_t a[2], b[2];
+	mt_socketpair(SOCK_STREAM, a);
+	mt_socketpair(SOCK_STREAM, b);
+	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), a[0], 0, MIO_INTEREST_READABLE));
+	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), b[0], 1, MIO_INTEREST_READABLE));
+	mt_write_all(a[1], "x", 1);
+	mt_write_all(b[1], "x", 1);
+
+	unsigned seen[2] = { 0, 0 };
+	for (int i = 0; i < 20; i++) {
+		mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), 1);
+		mio_token_t t = mio_event_token(mio_events_get(events, 0));
+		mt_assert(t < 2, "unexpected token %zu", (size_t)t);
+		seen[t]++;
+		/* Drain (re-arms), then make it ready again: a busy fd. */
+		mio_fd_t fd = t == 0 ? a[0] : b[0];
+		mt_drain(fd);
+		mt_write_all(t == 0 ? a[1] : b[1], "x", 1);
+	}
+	mt_assert(seen[0] >= 5 && seen[1] >= 5, "starved: token 0 seen %u times, token 1 %u times",
+		  seen[0], seen[1]);
+
+	for (int i = 0; i < 2; i++) {
+		mio_close(a[i]);
+		mio_close(b[i]);
+	}
+	mio_events_free(events);
+	mio_poll_free(poll);
+}

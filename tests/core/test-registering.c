@@ -229,3 +229,38 @@ MT_TEST(registering, register_reports_existing_readiness)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+
+/* An fd that hung up, then was closed without deregistering: its number, reused by a new
+ * socket, registers afresh (as on epoll, where close forgets it), and the old token is
+ * never reported for the new socket, also after I/O re-arms it. */
+MT_TEST(registering, reused_fd_after_hangup_and_close)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(8);
+	struct mio_registry *r = mio_poll_registry(poll);
+	mio_fd_t old[2], fresh[2];
+	mt_socketpair(SOCK_STREAM, old);
+	mt_assert_ok(mio_registry_register(r, old[0], 1, MIO_INTEREST_READABLE));
+	close(old[1]);
+	MT_EXPECT_EVENTS(poll, events, { 1, MT_READ_CLOSED });
+
+	mio_fd_t number = old[0];
+	close(old[0]); /* a plain close, no deregister */
+	mt_socketpair(SOCK_STREAM, fresh);
+	mt_assert(fresh[0] == number || fresh[1] == number, "fd number %d not reused", number);
+	mio_fd_t reused = fresh[0] == number ? fresh[0] : fresh[1];
+	mio_fd_t peer = fresh[0] == number ? fresh[1] : fresh[0];
+
+	mt_assert_ok(mio_registry_register(r, reused, 7, MIO_INTEREST_READABLE));
+	mt_drain(reused); /* -EAGAIN: re-arms whatever is registered under this number */
+	mt_write_all(peer, "x", 1);
+	mt_assert_ok(mio_poll_poll(poll, events, 500 * 1000000LL));
+	mt_assert(!mio_events_is_empty(events), "no event for the new socket");
+	mio_events_foreach(e, events)
+		mt_assert_eq(mio_event_token(e), 7);
+
+	mio_close(reused);
+	mio_close(peer);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
