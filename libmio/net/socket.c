@@ -227,8 +227,13 @@ mio_socket_take_error(mio_fd_t fd, int *ret_error)
 	mio_return_val_if_fail(ret_error, -EINVAL);
 	int err = 0;
 	int r = mio__getsockopt_int(fd, SOL_SOCKET, SO_ERROR, &err);
-	if (r == 0)
+	if (r == 0) {
 		*ret_error = -err;
+		/* The error is consumed: emulating backends stopped watching the fd when they
+		 * reported it, and must watch it again (I/O would re-arm, this is not I/O). */
+		if (err)
+			mio__rearm(fd);
+	}
 	return r;
 }
 

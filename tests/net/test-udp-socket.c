@@ -728,3 +728,40 @@ MT_TEST(udp_socket, et_behavior_recv_from)
 	mt_assert_no_socket_error(socket2);
 	close_all(poll, events, (mio_fd_t[]){ socket1, socket2 }, 2);
 }
+
+/* libmio: a socket error reported as an event and consumed with take_error leaves the
+ * socket watched: a datagram that arrives afterwards is reported (emulating backends stop
+ * watching an fd when they report an error, and take_error re-arms it). */
+MT_TEST(udp_socket, readable_after_taking_an_error)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(8);
+	struct mt_inet_addr any = mt_inet_any_local();
+	mio_fd_t gone = mt_udp_bind(&any);
+	struct mt_inet_addr gone_addr = mt_inet_local_addr(gone);
+	mt_close(gone);
+
+	mio_fd_t sock = mt_udp_bind(&any);
+	mt_assert_ok(mio_udp_connect(sock, MT_SOCKADDR(&gone_addr)));
+	mt_register(poll, sock, 1, MIO_INTEREST_READABLE);
+	/* Nobody listens: the ICMP port unreachable becomes a pending socket error. */
+	mt_checked_write(mio_udp_send(sock, MT_DATA1, MT_DATA1_LEN), MT_DATA1_LEN);
+	mt_poll_until(poll, events, 1, MT_ERROR);
+	int err;
+	mt_assert_ok(mio_socket_take_error(sock, &err));
+	mt_assert_eq(err, -ECONNREFUSED);
+
+	/* The peer address comes alive and sends. */
+	mio_fd_t peer = mt_udp_bind(&gone_addr);
+	struct mt_inet_addr sock_addr = mt_inet_local_addr(sock);
+	mt_checked_write(mio_udp_send_to(peer, MT_DATA2, MT_DATA2_LEN, MT_SOCKADDR(&sock_addr)),
+			 MT_DATA2_LEN);
+	mt_poll_until(poll, events, 1, MT_READABLE);
+	char buf[64];
+	mt_expect_read(mio_udp_recv(sock, buf, sizeof(buf)), buf, MT_DATA2, MT_DATA2_LEN);
+
+	mt_close(peer);
+	mt_close(sock);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
