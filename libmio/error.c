@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "mio-private.h"
 
+#include <limits.h>
 #include <string.h>
 
 MIO_API const char *
 mio_strerror(int err)
 {
+	if (err == INT_MIN)
+		return "Unknown error";
 	if (err < 0)
 		err = -err;
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))

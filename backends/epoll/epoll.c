@@ -33,7 +33,10 @@ struct mio_backend_waker {
 	struct mio_sys_notify notify;
 };
 
-/* 1: epoll_pwait2 works, 0: it does not (ENOSYS), -1: not asked yet. */
+/* The largest time_t, for 32-bit time_t: longer waits take the millisecond path. */
+#define TIME_T_MAX ((int64_t)(((uint64_t)1 << (sizeof(time_t) * 8 - 1)) - 1))
+
+/* 1: epoll_pwait2 works, 0: it does not, -1: not asked yet. */
 static int have_pwait2 = -1;
 
 static int
@@ -49,6 +52,8 @@ sys_epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct timespe
 #endif
 }
 
+/* Whether epoll_pwait2 works here: not on kernels before 5.11, and not where a seccomp
+ * filter older than it refuses it (with ENOSYS or EPERM). */
 static void
 detect_pwait2(int epfd)
 {
@@ -57,7 +62,7 @@ detect_pwait2(int epfd)
 	struct timespec zero = { 0, 0 };
 	struct epoll_event ev;
 	int r = sys_epoll_pwait2(epfd, &ev, 1, &zero);
-	__atomic_store_n(&have_pwait2, !(r < 0 && errno == ENOSYS), __ATOMIC_RELAXED);
+	__atomic_store_n(&have_pwait2, r >= 0, __ATOMIC_RELAXED);
 }
 
 static int
@@ -121,7 +126,9 @@ epoll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity
 	     int64_t timeout_ns)
 {
 	struct epoll_event *ev = (struct epoll_event *)events;
-	int max = capacity > INT_MAX ? INT_MAX : (int)capacity;
+	/* The kernel refuses more than EP_MAX_EVENTS (INT_MAX / sizeof(epoll_event)). */
+	const size_t max_events = INT_MAX / sizeof(struct epoll_event);
+	int max = capacity > max_events ? (int)max_events : (int)capacity;
 	int n;
 
 	/* The common cases first, without a division: 0 (a non-blocking turn) and forever. */
@@ -132,7 +139,8 @@ epoll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity
 	} else if (timeout_ns % 1000000 == 0 && timeout_ns / 1000000 <= INT_MAX) {
 		/* Whole milliseconds: the cheapest call is exact. */
 		n = epoll_wait(sel->epfd, ev, max, (int)(timeout_ns / 1000000));
-	} else if (have_pwait2 > 0) {
+	} else if (__atomic_load_n(&have_pwait2, __ATOMIC_RELAXED) > 0 &&
+		   timeout_ns / 1000000000 <= TIME_T_MAX) {
 		struct timespec ts = { (time_t)(timeout_ns / 1000000000),
 				       (long)(timeout_ns % 1000000000) };
 		n = sys_epoll_pwait2(sel->epfd, ev, max, &ts);
