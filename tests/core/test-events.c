@@ -12,24 +12,35 @@
 #define WAKE_TOKEN ((mio_token_t)10)
 #define NFDS 3
 
-/* NFDS socketpairs whose first ends are registered WRITABLE with tokens 0..NFDS-1. */
-static void
-register_writable(struct mio_poll *poll, mio_fd_t pairs[NFDS][2])
+/* A poll, an events buffer of some capacity and NFDS socketpairs whose first ends are
+ * registered WRITABLE with tokens 0..NFDS-1. */
+struct writable_pairs {
+	struct mio_poll *poll;
+	struct mio_events *events;
+	mio_fd_t pairs[NFDS][2];
+};
+
+static struct writable_pairs
+writable_pairs_new(size_t capacity)
 {
+	struct writable_pairs w = { .poll = mt_poll_new(), .events = mt_events_new(capacity) };
 	for (int i = 0; i < NFDS; i++) {
-		mt_socketpair(SOCK_STREAM, pairs[i]);
-		mt_assert_ok(mio_registry_register(mio_poll_registry(poll), pairs[i][0],
+		mt_socketpair(SOCK_STREAM, w.pairs[i]);
+		mt_assert_ok(mio_registry_register(mio_poll_registry(w.poll), w.pairs[i][0],
 						   (mio_token_t)i, MIO_INTEREST_WRITABLE));
 	}
+	return w;
 }
 
 static void
-close_pairs(mio_fd_t pairs[NFDS][2])
+writable_pairs_free(struct writable_pairs *w)
 {
 	for (int i = 0; i < NFDS; i++) {
-		close(pairs[i][0]);
-		close(pairs[i][1]);
+		close(w->pairs[i][0]);
+		close(w->pairs[i][1]);
 	}
+	mio_events_free(w->events);
+	mio_poll_free(w->poll);
 }
 
 MT_TEST(events, events_all)
@@ -106,70 +117,57 @@ MT_TEST(events, foreach_on_empty_buffer)
 /* get(i) for i < len, contiguous, NULL past the end; foreach visits exactly len events. */
 MT_TEST(events, get_and_foreach)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(16);
-	mio_fd_t pairs[NFDS][2];
-	register_writable(poll, pairs);
+	struct writable_pairs w = writable_pairs_new(16);
 
-	mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), NFDS);
-	mt_assert_eq(mio_events_len(events), NFDS);
-	const struct mio_event *first = mio_events_get(events, 0);
+	mt_assert_eq(mio_poll_poll(w.poll, w.events, 500 * 1000000LL), NFDS);
+	mt_assert_eq(mio_events_len(w.events), NFDS);
+	const struct mio_event *first = mio_events_get(w.events, 0);
 	unsigned seen = 0;
 	for (size_t i = 0; i < NFDS; i++) {
-		const struct mio_event *e = mio_events_get(events, i);
+		const struct mio_event *e = mio_events_get(w.events, i);
 		mt_assert(e == first + i, "events are not contiguous at %zu", i);
 		mt_assert(mio_event_is_writable(e), "event %zu not writable", i);
 		mt_assert(mio_event_token(e) < NFDS, "unexpected token");
 		seen |= 1u << mio_event_token(e);
 	}
 	mt_assert_eq(seen, (1u << NFDS) - 1);
-	mt_assert(mio_events_get(events, NFDS) == NULL, "get past len");
-	mt_assert(mio_events_get(events, 15) == NULL, "get past len, below capacity");
+	mt_assert(mio_events_get(w.events, NFDS) == NULL, "get past len");
+	mt_assert(mio_events_get(w.events, 15) == NULL, "get past len, below capacity");
 	int n = 0;
-	mio_events_foreach(e, events) {
+	mio_events_foreach(e, w.events) {
 		mt_assert(e == first + n, "foreach order");
 		n++;
 	}
 	mt_assert_eq(n, NFDS);
 
-	close_pairs(pairs);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	writable_pairs_free(&w);
 }
 
 /* A poll clears the buffer first: a poll that times out leaves it empty. */
 MT_TEST(events, poll_clears_events)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(16);
-	mio_fd_t pairs[NFDS][2];
-	register_writable(poll, pairs);
+	struct writable_pairs w = writable_pairs_new(16);
 
-	mt_assert_ok(mio_poll_poll(poll, events, 500 * 1000000LL));
-	mt_assert(!mio_events_is_empty(events), "expected writable events");
-	mt_assert_eq(mio_poll_poll(poll, events, 0), 0);
-	mt_assert(mio_events_is_empty(events), "a poll with no events leaves the buffer empty");
-	mt_assert_eq(mio_events_len(events), 0);
+	mt_assert_ok(mio_poll_poll(w.poll, w.events, 500 * 1000000LL));
+	mt_assert(!mio_events_is_empty(w.events), "expected writable events");
+	mt_assert_eq(mio_poll_poll(w.poll, w.events, 0), 0);
+	mt_assert(mio_events_is_empty(w.events), "a poll with no events leaves the buffer empty");
+	mt_assert_eq(mio_events_len(w.events), 0);
 
-	close_pairs(pairs);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	writable_pairs_free(&w);
 }
 
 /* Capacity 1 and NFDS ready fds: each poll returns exactly one event, the others stay
  * queued for the next calls (nothing is lost, nothing repeats), then nothing is left. */
 MT_TEST(events, events_that_do_not_fit_stay_queued)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(1);
-	mio_fd_t pairs[NFDS][2];
-	register_writable(poll, pairs);
+	struct writable_pairs w = writable_pairs_new(1);
 	mt_sleep_ms(10);
 
 	unsigned seen = 0;
 	for (int i = 0; i < NFDS; i++) {
-		mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), 1);
-		const struct mio_event *e = mio_events_get(events, 0);
+		mt_assert_eq(mio_poll_poll(w.poll, w.events, 500 * 1000000LL), 1);
+		const struct mio_event *e = mio_events_get(w.events, 0);
 		mt_assert(mio_event_is_writable(e), "event not writable");
 		mt_assert(mio_event_token(e) < NFDS, "unexpected token");
 		mt_assert(!(seen & (1u << mio_event_token(e))), "token %zu reported twice",
@@ -177,34 +175,27 @@ MT_TEST(events, events_that_do_not_fit_stay_queued)
 		seen |= 1u << mio_event_token(e);
 	}
 	mt_assert_eq(seen, (1u << NFDS) - 1);
-	mt_expect_no_events(poll, events);
+	mt_expect_no_events(w.poll, w.events);
 
-	close_pairs(pairs);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	writable_pairs_free(&w);
 }
 
 /* A poll never writes more than the capacity. */
 MT_TEST(events, capacity_is_respected)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(2);
-	mio_fd_t pairs[NFDS][2];
-	register_writable(poll, pairs);
+	struct writable_pairs w = writable_pairs_new(2);
 	mt_sleep_ms(10);
 
 	int total = 0;
 	for (int round = 0; round < 4; round++) {
-		int n = mio_poll_poll(poll, events, 100 * 1000000LL);
+		int n = mio_poll_poll(w.poll, w.events, 100 * 1000000LL);
 		mt_assert_ok(n);
-		mt_assert(n <= 2 && mio_events_len(events) == (size_t)n, "poll returned %d", n);
+		mt_assert(n <= 2 && mio_events_len(w.events) == (size_t)n, "poll returned %d", n);
 		total += n;
 	}
 	mt_assert_eq(total, NFDS);
 
-	close_pairs(pairs);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	writable_pairs_free(&w);
 }
 
 /* Two fds that are ready again after every event, capacity 1: both are reported, none is

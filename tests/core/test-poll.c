@@ -167,6 +167,33 @@ MT_TEST(poll, poll_closes_fd)
 /* ---- Threads. Worker threads never assert (the framework may not support it): they store
  * return codes, the main thread checks them. ---- */
 
+/* A test's poll and events, and the registry clone and barrier it shares with its threads
+ * (mio's Arc<Registry> and Arc<Barrier>). */
+struct shared {
+	struct mio_poll *poll;
+	struct mio_events *events;
+	struct mio_registry *registry;
+	pthread_barrier_t barrier;
+};
+
+static void
+shared_init(struct shared *s, size_t n_events, unsigned parties)
+{
+	s->poll = mt_poll_new();
+	s->events = mt_events_new(n_events);
+	mt_assert_ok(mio_registry_try_clone(mio_poll_registry(s->poll), &s->registry));
+	pthread_barrier_init(&s->barrier, NULL, parties);
+}
+
+static void
+shared_free(struct shared *s)
+{
+	pthread_barrier_destroy(&s->barrier);
+	mio_registry_free(s->registry);
+	mio_events_free(s->events);
+	mio_poll_free(s->poll);
+}
+
 struct reg_job {
 	struct mio_registry *registry;
 	pthread_barrier_t *barrier;
@@ -189,40 +216,33 @@ register_and_wait(void *arg)
 /* mio's registry_behind_arc: one cloned registry shared by two threads. */
 MT_TEST(poll, registry_behind_arc)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(128);
-	struct mio_registry *registry;
-	mt_assert_ok(mio_registry_try_clone(mio_poll_registry(poll), &registry));
-	pthread_barrier_t barrier;
-	pthread_barrier_init(&barrier, NULL, 3);
+	struct shared s;
+	shared_init(&s, 128, 3);
 
 	mio_fd_t pipe_fds[2], pair[2];
 	readable_pipe(pipe_fds);
 	mt_socketpair(SOCK_STREAM, pair);
 	struct reg_job jobs[2] = {
-		{ registry, &barrier, pipe_fds[0], 0, MIO_INTEREST_READABLE, 0, 0, { 0 } },
-		{ registry, &barrier, pair[0], 1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE,
+		{ s.registry, &s.barrier, pipe_fds[0], 0, MIO_INTEREST_READABLE, 0, 0, { 0 } },
+		{ s.registry, &s.barrier, pair[0], 1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE,
 		  0, 0, { 0 } },
 	};
 	pthread_t t[2];
 	for (int i = 0; i < 2; i++)
 		mt_assert_eq(pthread_create(&t[i], NULL, register_and_wait, &jobs[i]), 0);
 
-	mt_assert_ok(mio_poll_poll(poll, events, 1000 * 1000000LL));
-	mt_assert(mio_events_len(events) >= 1, "expected at least one event");
+	mt_assert_ok(mio_poll_poll(s.poll, s.events, 1000 * 1000000LL));
+	mt_assert(mio_events_len(s.events) >= 1, "expected at least one event");
 
-	pthread_barrier_wait(&barrier);
+	pthread_barrier_wait(&s.barrier);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(t[i], NULL);
 		mt_assert_ok(jobs[i].rc[0]);
 	}
 
-	pthread_barrier_destroy(&barrier);
 	close_pair(pipe_fds);
 	close_pair(pair);
-	mio_registry_free(registry);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	shared_free(&s);
 }
 
 /* mio's registry_ops_flow: register, deregister, register, reregister(final). */
@@ -241,12 +261,8 @@ registry_ops_flow(void *arg)
 
 MT_TEST(poll, registry_operations_are_thread_safe)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(16);
-	struct mio_registry *registry;
-	mt_assert_ok(mio_registry_try_clone(mio_poll_registry(poll), &registry));
-	pthread_barrier_t barrier;
-	pthread_barrier_init(&barrier, NULL, 4);
+	struct shared s;
+	shared_init(&s, 16, 4);
 
 	/* listener R->R: a readable pipe; UDP W->W|R: a socketpair end; stream R->R|W: the
 	 * other end of a second socketpair (writable, not readable). */
@@ -255,35 +271,32 @@ MT_TEST(poll, registry_operations_are_thread_safe)
 	mt_socketpair(SOCK_DGRAM, pair1);
 	mt_socketpair(SOCK_STREAM, pair2);
 	struct reg_job jobs[3] = {
-		{ registry, &barrier, pipe_fds[0], ID1, MIO_INTEREST_READABLE,
+		{ s.registry, &s.barrier, pipe_fds[0], ID1, MIO_INTEREST_READABLE,
 		  MIO_INTEREST_READABLE, 0, { 0 } },
-		{ registry, &barrier, pair1[0], ID2, MIO_INTEREST_WRITABLE,
+		{ s.registry, &s.barrier, pair1[0], ID2, MIO_INTEREST_WRITABLE,
 		  MIO_INTEREST_WRITABLE | MIO_INTEREST_READABLE, 0, { 0 } },
-		{ registry, &barrier, pair2[0], ID3, MIO_INTEREST_READABLE,
+		{ s.registry, &s.barrier, pair2[0], ID3, MIO_INTEREST_READABLE,
 		  MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE, 0, { 0 } },
 	};
 	pthread_t t[3];
 	for (int i = 0; i < 3; i++)
 		mt_assert_eq(pthread_create(&t[i], NULL, registry_ops_flow, &jobs[i]), 0);
 
-	pthread_barrier_wait(&barrier); /* all three flows done */
+	pthread_barrier_wait(&s.barrier); /* all three flows done */
 	for (int i = 0; i < 3; i++)
 		for (int k = 0; k < 4; k++)
 			mt_assert_ok(jobs[i].rc[k]);
-	MT_EXPECT_EVENTS(poll, events, { ID1, MT_READABLE }, { ID2, MT_WRITABLE },
+	MT_EXPECT_EVENTS(s.poll, s.events, { ID1, MT_READABLE }, { ID2, MT_WRITABLE },
 			 { ID3, MT_WRITABLE });
 
-	pthread_barrier_wait(&barrier);
+	pthread_barrier_wait(&s.barrier);
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
 
-	pthread_barrier_destroy(&barrier);
 	close_pair(pipe_fds);
 	close_pair(pair1);
 	close_pair(pair2);
-	mio_registry_free(registry);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	shared_free(&s);
 }
 
 static void *
@@ -421,38 +434,31 @@ cancel_thread(void *arg)
  * plays the listener, a byte written plays the connect, a socketpair end the stream. */
 MT_TEST(poll, poll_ok_after_cancelling_pending_ops)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(16);
-	struct mio_registry *registry;
-	mt_assert_ok(mio_registry_try_clone(mio_poll_registry(poll), &registry));
-	pthread_barrier_t barrier;
-	pthread_barrier_init(&barrier, NULL, 2);
+	struct shared s;
+	shared_init(&s, 16, 2);
 	mio_fd_t fds[2], pair[2];
 	mt_pipe(fds);
 	mt_socketpair(SOCK_STREAM, pair);
 
-	mt_assert_ok(mio_registry_register(registry, fds[0], ID1, MIO_INTEREST_READABLE));
-	mt_assert_ok(mio_poll_poll(poll, events, 0));
-	mt_assert_ok(mio_registry_reregister(registry, fds[0], ID2, MIO_INTEREST_READABLE));
+	mt_assert_ok(mio_registry_register(s.registry, fds[0], ID1, MIO_INTEREST_READABLE));
+	mt_assert_ok(mio_poll_poll(s.poll, s.events, 0));
+	mt_assert_ok(mio_registry_reregister(s.registry, fds[0], ID2, MIO_INTEREST_READABLE));
 
-	struct cancel_job job = { registry, &barrier, fds[1], pair[0], 0 };
+	struct cancel_job job = { s.registry, &s.barrier, fds[1], pair[0], 0 };
 	pthread_t t;
 	mt_assert_eq(pthread_create(&t, NULL, cancel_thread, &job), 0);
 
-	MT_EXPECT_EVENTS(poll, events, { ID2, MT_READABLE });
+	MT_EXPECT_EVENTS(s.poll, s.events, { ID2, MT_READABLE });
 	mt_assert_eq(mt_drain(fds[0]), 1); /* mio: accept */
-	pthread_barrier_wait(&barrier);
-	MT_EXPECT_EVENTS(poll, events, { ID3, MT_WRITABLE });
-	pthread_barrier_wait(&barrier);
+	pthread_barrier_wait(&s.barrier);
+	MT_EXPECT_EVENTS(s.poll, s.events, { ID3, MT_WRITABLE });
+	pthread_barrier_wait(&s.barrier);
 	pthread_join(t, NULL);
 	mt_assert_ok(job.rc);
 
-	pthread_barrier_destroy(&barrier);
 	close_pair(fds);
 	close_pair(pair);
-	mio_registry_free(registry);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	shared_free(&s);
 }
 
 /* ---- libmio-specific ---- */

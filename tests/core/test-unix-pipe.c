@@ -86,6 +86,37 @@ expect_child_event(struct mio_poll *poll, struct mio_events *events, mio_token_t
 	mt_assert(false, "no event for token %zu with readiness 0x%x", (size_t)token, ready);
 }
 
+/* A poll (8 events) and a fresh pipe with one end registered: the receiver for readable
+ * (token RECEIVER) or the sender for writable (token SENDER). The test closes the ends. */
+struct pipe_test {
+	struct mio_poll *poll;
+	struct mio_events *events;
+	mio_fd_t receiver, sender;
+};
+
+static struct pipe_test
+pipe_test_new(mio_token_t registered)
+{
+	struct pipe_test p = { .poll = mt_poll_new(), .events = mt_events_new(8) };
+	struct mio_registry *r = mio_poll_registry(p.poll);
+	mio_fd_t fds[2];
+	mt_pipe(fds);
+	p.receiver = fds[0];
+	p.sender = fds[1];
+	if (registered == RECEIVER)
+		mt_assert_ok(mio_registry_register(r, p.receiver, RECEIVER, MIO_INTEREST_READABLE));
+	else
+		mt_assert_ok(mio_registry_register(r, p.sender, SENDER, MIO_INTEREST_WRITABLE));
+	return p;
+}
+
+static void
+pipe_test_free(struct pipe_test *p)
+{
+	mio_events_free(p->events);
+	mio_poll_free(p->poll);
+}
+
 MT_TEST(unix_pipe, smoke)
 {
 	struct mio_poll *poll = mt_poll_new();
@@ -115,62 +146,51 @@ MT_TEST(unix_pipe, smoke)
  * readable event, and without new data there is none. */
 MT_TEST(unix_pipe, smoke_edge_rearm)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	mio_fd_t fds[2];
-	mt_pipe(fds);
-	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[0], RECEIVER,
-					   MIO_INTEREST_READABLE));
+	struct pipe_test p = pipe_test_new(RECEIVER);
 
 	for (int round = 0; round < 3; round++) {
-		mt_write_all(fds[1], DATA1, DATA1_LEN);
-		MT_EXPECT_EVENTS(poll, events, { RECEIVER, MT_READABLE });
-		mt_assert_eq(mt_drain(fds[0]), DATA1_LEN);
-		mt_expect_no_events(poll, events);
+		mt_write_all(p.sender, DATA1, DATA1_LEN);
+		MT_EXPECT_EVENTS(p.poll, p.events, { RECEIVER, MT_READABLE });
+		mt_assert_eq(mt_drain(p.receiver), DATA1_LEN);
+		mt_expect_no_events(p.poll, p.events);
 	}
 
-	close(fds[0]);
-	close(fds[1]);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	close(p.receiver);
+	close(p.sender);
+	pipe_test_free(&p);
 }
 
 /* The sender fills the pipe to EAGAIN (re-arming); once the receiver drains it, the
  * sender gets a new writable event. */
 MT_TEST(unix_pipe, writable_again_after_full)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	mio_fd_t fds[2];
-	mt_pipe(fds);
-	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[1], SENDER,
-					   MIO_INTEREST_WRITABLE));
-	MT_EXPECT_EVENTS(poll, events, { SENDER, MT_WRITABLE });
+	struct pipe_test p = pipe_test_new(SENDER);
+	MT_EXPECT_EVENTS(p.poll, p.events, { SENDER, MT_WRITABLE });
 
 	static char block[4096];
 	size_t written = 0;
 	for (;;) {
-		ssize_t w = write(fds[1], block, sizeof(block));
+		ssize_t w = write(p.sender, block, sizeof(block));
 		if (w < 0) {
 			mt_assert(errno == EAGAIN, "write: %s", strerror(errno));
-			mio_source_rearm(fds[1]);
+			mio_source_rearm(p.sender);
 			break;
 		}
 		written += (size_t)w;
 	}
-	mt_expect_no_events(poll, events);
+	mt_expect_no_events(p.poll, p.events);
 
-	mt_assert_eq(mt_drain(fds[0]), written);
-	MT_EXPECT_EVENTS(poll, events, { SENDER, MT_WRITABLE });
+	mt_assert_eq(mt_drain(p.receiver), written);
+	MT_EXPECT_EVENTS(p.poll, p.events, { SENDER, MT_WRITABLE });
 
-	close(fds[0]);
-	close(fds[1]);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	close(p.receiver);
+	close(p.sender);
+	pipe_test_free(&p);
 }
 
 struct closer {
 	pthread_barrier_t barrier;
+	pthread_t thread;
 	mio_fd_t fd;
 	bool write_first;
 	ssize_t written;
@@ -191,59 +211,55 @@ closer_thread(void *arg)
 	return NULL;
 }
 
+/* Starts closer_thread on fd (write_first: it writes DATA1 before the first barrier). */
+static void
+closer_start(struct closer *c, mio_fd_t fd, bool write_first)
+{
+	*c = (struct closer){ .fd = fd, .write_first = write_first };
+	pthread_barrier_init(&c->barrier, NULL, 2);
+	mt_assert_eq(pthread_create(&c->thread, NULL, closer_thread, c), 0);
+}
+
+static void
+closer_join(struct closer *c)
+{
+	pthread_join(c->thread, NULL);
+	pthread_barrier_destroy(&c->barrier);
+}
+
 MT_TEST(unix_pipe, event_when_sender_is_dropped)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	mio_fd_t fds[2];
-	mt_pipe(fds);
-	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[0], RECEIVER,
-					   MIO_INTEREST_READABLE));
-
-	struct closer c = { .fd = fds[1], .write_first = true };
-	pthread_barrier_init(&c.barrier, NULL, 2);
-	pthread_t t;
-	mt_assert_eq(pthread_create(&t, NULL, closer_thread, &c), 0);
+	struct pipe_test p = pipe_test_new(RECEIVER);
+	struct closer c;
+	closer_start(&c, p.sender, true);
 
 	pthread_barrier_wait(&c.barrier); /* the write is done */
 	mt_assert_eq(c.written, (ssize_t)DATA1_LEN);
-	MT_EXPECT_EVENTS(poll, events, { RECEIVER, MT_READABLE });
+	MT_EXPECT_EVENTS(p.poll, p.events, { RECEIVER, MT_READABLE });
 
 	pthread_barrier_wait(&c.barrier); /* unblock the thread */
 	pthread_barrier_wait(&c.barrier); /* the sender is closed */
-	expect_one_closed_event(poll, events, RECEIVER, true);
-	pthread_join(t, NULL);
+	expect_one_closed_event(p.poll, p.events, RECEIVER, true);
+	closer_join(&c);
 
-	pthread_barrier_destroy(&c.barrier);
-	close(fds[0]);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	close(p.receiver);
+	pipe_test_free(&p);
 }
 
 MT_TEST(unix_pipe, event_when_receiver_is_dropped)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	mio_fd_t fds[2];
-	mt_pipe(fds);
-	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[1], SENDER,
-					   MIO_INTEREST_WRITABLE));
+	struct pipe_test p = pipe_test_new(SENDER);
+	struct closer c;
+	closer_start(&c, p.receiver, false);
 
-	struct closer c = { .fd = fds[0], .write_first = false };
-	pthread_barrier_init(&c.barrier, NULL, 2);
-	pthread_t t;
-	mt_assert_eq(pthread_create(&t, NULL, closer_thread, &c), 0);
-
-	MT_EXPECT_EVENTS(poll, events, { SENDER, MT_WRITABLE });
+	MT_EXPECT_EVENTS(p.poll, p.events, { SENDER, MT_WRITABLE });
 	pthread_barrier_wait(&c.barrier); /* unblock the thread */
 	pthread_barrier_wait(&c.barrier); /* the receiver is closed */
-	expect_one_closed_event(poll, events, SENDER, false);
-	pthread_join(t, NULL);
+	expect_one_closed_event(p.poll, p.events, SENDER, false);
+	closer_join(&c);
 
-	pthread_barrier_destroy(&c.barrier);
-	close(fds[1]);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	close(p.sender);
+	pipe_test_free(&p);
 }
 
 /* Spawns `cat` with its stdin and stdout on pipes; returns our ends (nonblocking unless

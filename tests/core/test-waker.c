@@ -17,6 +17,29 @@ expect_waker_event(struct mio_poll *poll, struct mio_events *events, mio_token_t
 	}
 }
 
+/* What mio's waker tests start with: a poll, 8 events and a waker for WAKE. */
+struct waker_test {
+	struct mio_poll *poll;
+	struct mio_events *events;
+	struct mio_waker *waker;
+};
+
+static struct waker_test
+waker_test_new(void)
+{
+	struct waker_test w = { .poll = mt_poll_new(), .events = mt_events_new(8) };
+	mt_assert_ok(mio_waker_new(mio_poll_registry(w.poll), WAKE, &w.waker));
+	return w;
+}
+
+static void
+waker_test_free(struct waker_test *w)
+{
+	mio_waker_free(w->waker);
+	mio_events_free(w->events);
+	mio_poll_free(w->poll);
+}
+
 MT_TEST(waker, is_send_and_sync_smoke)
 {
 	struct mio_poll *poll = mt_poll_new();
@@ -28,33 +51,23 @@ MT_TEST(waker, is_send_and_sync_smoke)
 
 MT_TEST(waker, wake)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	struct mio_waker *waker;
-	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE, &waker));
+	struct waker_test w = waker_test_new();
 
-	mt_assert_ok(mio_waker_wake(waker));
-	expect_waker_event(poll, events, WAKE);
+	mt_assert_ok(mio_waker_wake(w.waker));
+	expect_waker_event(w.poll, w.events, WAKE);
 
-	mio_waker_free(waker);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	waker_test_free(&w);
 }
 
 MT_TEST(waker, wake_multiple_from_same_thread)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	struct mio_waker *waker;
-	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE, &waker));
+	struct waker_test w = waker_test_new();
 
 	for (int i = 0; i < 3; i++)
-		mt_assert_ok(mio_waker_wake(waker));
-	expect_waker_event(poll, events, WAKE);
+		mt_assert_ok(mio_waker_wake(w.waker));
+	expect_waker_event(w.poll, w.events, WAKE);
 
-	mio_waker_free(waker);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	waker_test_free(&w);
 }
 
 static void *
@@ -67,39 +80,29 @@ wake_after_delay(void *waker)
 
 MT_TEST(waker, wake_from_other_thread)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	struct mio_waker *waker;
-	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE, &waker));
+	struct waker_test w = waker_test_new();
 
 	pthread_t t;
-	mt_assert_eq(pthread_create(&t, NULL, wake_after_delay, waker), 0);
-	expect_waker_event(poll, events, WAKE);
+	mt_assert_eq(pthread_create(&t, NULL, wake_after_delay, w.waker), 0);
+	expect_waker_event(w.poll, w.events, WAKE);
 	pthread_join(t, NULL);
 
 	/* Edge-triggered: the wake must not be reported again. */
-	mt_expect_no_events(poll, events);
+	mt_expect_no_events(w.poll, w.events);
 
-	mio_waker_free(waker);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	waker_test_free(&w);
 }
 
 MT_TEST(waker, wake_multiple_separated_by_poll)
 {
-	struct mio_poll *poll = mt_poll_new();
-	struct mio_events *events = mt_events_new(8);
-	struct mio_waker *waker;
-	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE, &waker));
+	struct waker_test w = waker_test_new();
 
-	mt_assert_ok(mio_waker_wake(waker));
-	expect_waker_event(poll, events, WAKE);
-	mt_assert_ok(mio_waker_wake(waker));
-	expect_waker_event(poll, events, WAKE);
+	mt_assert_ok(mio_waker_wake(w.waker));
+	expect_waker_event(w.poll, w.events, WAKE);
+	mt_assert_ok(mio_waker_wake(w.waker));
+	expect_waker_event(w.poll, w.events, WAKE);
 
-	mio_waker_free(waker);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	waker_test_free(&w);
 }
 
 /* mio panics in debug builds on a second waker; libmio returns -EEXIST, also through a

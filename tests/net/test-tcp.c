@@ -36,6 +36,33 @@ peer_join(struct peer *p)
 	pthread_barrier_destroy(&p->barrier);
 }
 
+/* The test's side against a peer: a poll, a stream connecting to the peer, registered as
+ * token 1 for interest, and capacity events. */
+struct client {
+	struct mio_poll *poll;
+	mio_fd_t stream;
+	struct mio_events *events;
+};
+
+static struct client
+client_connect(const struct peer *p, mio_interest_t interest, size_t capacity)
+{
+	struct client c;
+	c.poll = mt_poll_new();
+	c.stream = mt_tcp_connect(&p->addr);
+	mt_register(c.poll, c.stream, 1, interest);
+	c.events = mt_events_new(capacity);
+	return c;
+}
+
+static void
+client_close(struct client *c)
+{
+	mt_close(c->stream);
+	mio_events_free(c->events);
+	mio_poll_free(c->poll);
+}
+
 static void *
 connect_and_close(void *arg)
 {
@@ -112,20 +139,15 @@ MT_TEST(tcp, connect)
 	struct peer p;
 	peer_start(&p, accept_wait_close);
 
-	struct mio_poll *poll = mt_poll_new();
-	mio_fd_t stream = mt_tcp_connect(&p.addr);
-	mt_register(poll, stream, 1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
-	struct mio_events *events = mt_events_new(128);
+	struct client c = client_connect(&p, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE, 128);
 
-	mt_assert_eq(connect_round(poll, events, 0), 1);
+	mt_assert_eq(connect_round(c.poll, c.events, 0), 1);
 	pthread_barrier_wait(&p.barrier); /* tx.send */
 	pthread_barrier_wait(&p.barrier); /* rx2.recv: the peer has closed */
-	mt_assert_eq(connect_round(poll, events, 1), 2);
+	mt_assert_eq(connect_round(c.poll, c.events, 1), 2);
 	peer_join(&p);
 
-	mt_close(stream);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	client_close(&c);
 }
 
 static void *
@@ -186,32 +208,27 @@ read_big(bool peek_first)
 	struct peer p;
 	peer_start(&p, accept_write_big);
 
-	struct mio_poll *poll = mt_poll_new();
-	mio_fd_t stream = mt_tcp_connect(&p.addr);
-	mt_register(poll, stream, 1, MIO_INTEREST_READABLE);
-	struct mio_events *events = mt_events_new(128);
+	struct client c = client_connect(&p, MIO_INTEREST_READABLE, 128);
 
 	size_t amt = 0;
 	bool shutdown = false;
 	while (!shutdown) {
-		mt_assert_ok(mio_poll_poll(poll, events, MIO_TIMEOUT_INFINITE));
-		mio_events_foreach(e, events) {
+		mt_assert_ok(mio_poll_poll(c.poll, c.events, MIO_TIMEOUT_INFINITE));
+		mio_events_foreach(e, c.events) {
 			mt_assert_eq(mio_event_token(e), 1);
 			if (peek_first) {
 				char buf[1024];
-				ssize_t r = mio_stream_peek(stream, buf, sizeof(buf));
+				ssize_t r = mio_stream_peek(c.stream, buf, sizeof(buf));
 				if (r == -EAGAIN)
 					continue;
 				mt_assert_ok(r);
 			}
-			shutdown = read_until_would_block(stream, &amt);
+			shutdown = read_until_would_block(c.stream, &amt);
 		}
 	}
 	peer_join(&p);
 
-	mt_close(stream);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	client_close(&c);
 }
 
 MT_TEST(tcp, read)
@@ -229,20 +246,17 @@ MT_TEST(tcp, write)
 	struct peer p;
 	peer_start(&p, accept_read_big);
 
-	struct mio_poll *poll = mt_poll_new();
-	mio_fd_t stream = mt_tcp_connect(&p.addr);
-	mt_register(poll, stream, 1, MIO_INTEREST_WRITABLE);
-	struct mio_events *events = mt_events_new(128);
+	struct client c = client_connect(&p, MIO_INTEREST_WRITABLE, 128);
 
 	static const char buf[1024];
 	size_t amt = 0;
 	bool shutdown = false;
 	while (!shutdown) {
-		mt_assert_ok(mio_poll_poll(poll, events, MIO_TIMEOUT_INFINITE));
-		mio_events_foreach(e, events) {
+		mt_assert_ok(mio_poll_poll(c.poll, c.events, MIO_TIMEOUT_INFINITE));
+		mio_events_foreach(e, c.events) {
 			mt_assert_eq(mio_event_token(e), 1);
 			for (;;) {
-				ssize_t w = mio_stream_write(stream, buf, sizeof(buf));
+				ssize_t w = mio_stream_write(c.stream, buf, sizeof(buf));
 				if (w < 0) {
 					mt_assert_err(w, -EAGAIN);
 					break;
@@ -257,9 +271,7 @@ MT_TEST(tcp, write)
 	}
 	peer_join(&p);
 
-	mt_close(stream);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	client_close(&c);
 }
 
 MT_TEST(tcp, connect_then_close)
@@ -347,23 +359,18 @@ MT_TEST(tcp, multiple_writes_immediate_success)
 	struct peer p;
 	peer_start(&p, accept_read_ones);
 
-	struct mio_poll *poll = mt_poll_new();
-	mio_fd_t stream = mt_tcp_connect(&p.addr);
-	mt_register(poll, stream, 1, MIO_INTEREST_WRITABLE);
-	struct mio_events *events = mt_events_new(16);
+	struct client c = client_connect(&p, MIO_INTEREST_WRITABLE, 16);
 
 	/* Wait for our TCP stream to connect. */
-	mt_poll_until(poll, events, 1, MT_WRITABLE);
+	mt_poll_until(c.poll, c.events, 1, MT_WRITABLE);
 
 	char ones[1024];
 	memset(ones, 1, sizeof(ones));
 	for (int i = 0; i < 16; i++)
-		mt_stream_write_all(stream, ones, sizeof(ones));
+		mt_stream_write_all(c.stream, ones, sizeof(ones));
 	peer_join(&p);
 
-	mt_close(stream);
-	mio_events_free(events);
-	mio_poll_free(poll);
+	client_close(&c);
 }
 
 MT_TEST(tcp, connection_reset_by_peer)
