@@ -427,33 +427,37 @@ slot_disarm(struct poll_state *s, size_t i, short revents)
 		atomic_store_explicit(&e->disarmed, true, memory_order_release);
 }
 
-/* Collects the ready slots of [from, *to) into events; returns false when the buffer
- * filled up first, with s->scan_start at the first slot not looked at. A POLLNVAL slot
- * (closed without deregistering) is dropped: the last slot moves into its place and
- * *to shrinks. Processed slots get revents 0, so a slot moved in from an already
- * scanned range is not reported twice. */
+/* Collects the ready slots of [from, to) into events, advancing *count and *ready;
+ * returns false when the buffer filled up first, with s->scan_start at the first slot not
+ * looked at. A POLLNVAL slot (closed without deregistering) is dropped: the last slot
+ * moves into its place. Processed slots get revents 0, so a slot moved in from an already
+ * scanned range is not reported twice. The loop state lives in locals: the stores into
+ * events would otherwise force it back to memory on every slot. */
 static bool
-collect_range(struct poll_state *s, size_t from, size_t *to, struct mio_event *events,
-	      size_t capacity, size_t *count, int *ready)
+collect_range(struct poll_state *s, size_t from, size_t to, struct mio_event *restrict events,
+	      size_t capacity, size_t *count_io, int *ready_io)
 {
 	struct pollfd *pfds = s->pfds;
-	for (size_t i = from; i < *to && *ready > 0;) {
-		short re = pfds[i].revents;
-		if (!re) {
+	size_t count = *count_io;
+	int ready = *ready_io;
+	bool fits = true;
+	for (size_t i = from; ready > 0;) {
+		while (i < to && !pfds[i].revents)
 			i++;
-			continue;
-		}
-		if (*count == capacity) {
+		if (i == to)
+			break;
+		if (count == capacity) {
 			s->scan_start = i;
-			return false;
+			fits = false;
+			break;
 		}
-		--*ready;
+		short re = pfds[i].revents;
 		pfds[i].revents = 0;
+		ready--;
 		if (re & POLLNVAL) {
-			bool moved_from_range = s->nfds == *to;
+			if (s->nfds == to)
+				to--; /* the slot moving into i was not scanned yet */
 			slot_drop(s, i);
-			if (moved_from_range)
-				--*to;
 			continue;
 		}
 		uint32_t flags = event_flags(re);
@@ -461,13 +465,15 @@ collect_range(struct poll_state *s, size_t from, size_t *to, struct mio_event *e
 		 * means read() will not block, as epoll's EPOLLIN|EPOLLRDHUP edge says. */
 		if (flags & MIO_EVENT_RDHUP)
 			flags |= MIO_EVENT_IN;
-		events[*count].flags = flags;
-		events[*count].token = (uint64_t)s->slots[i].token;
-		++*count;
+		events[count].flags = flags;
+		events[count].token = (uint64_t)s->slots[i].token;
+		count++;
 		slot_disarm(s, i, re);
 		i++;
 	}
-	return true;
+	*count_io = count;
+	*ready_io = ready;
+	return fits;
 }
 
 /* ready: poll()'s return value. Collection starts where the buffer last filled up and
@@ -488,12 +494,10 @@ collect_events(struct poll_state *s, struct mio_event *restrict events, size_t c
 	}
 
 	size_t start = s->scan_start >= 1 && s->scan_start < s->nfds ? s->scan_start : 1;
-	size_t end = s->nfds;
 	s->scan_start = 1;
-	if (collect_range(s, start, &end, events, capacity, &count, &ready)) {
-		size_t wrap_end = start < s->nfds ? start : s->nfds;
-		collect_range(s, 1, &wrap_end, events, capacity, &count, &ready);
-	}
+	if (collect_range(s, start, s->nfds, events, capacity, &count, &ready) && start > 1)
+		collect_range(s, 1, start < s->nfds ? start : s->nfds, events, capacity, &count,
+			      &ready);
 	return count;
 }
 
