@@ -1,18 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw poll(2): level-triggered, one read per event like bench.c. */
+/* Raw poll(2), level-triggered. Default: one read per event like bench.c. Variant "drain":
+ * each event reads until EAGAIN like the edge-triggered implementations, so that libmio on
+ * its poll backend can be compared with raw poll doing the same reads. */
 #include "common.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct pollfd *fds;
 static size_t num_fds;
+static bool drain;
 
 static int
 poll_setup(const char *variant, const int *read_fds, size_t n)
 {
+	if (variant && strcmp(variant, "drain") != 0) {
+		fprintf(stderr, "poll: the only variant is 'drain'\n");
+		return -EINVAL;
+	}
+	drain = variant != NULL;
 	fds = calloc(n, sizeof(*fds));
 	if (!fds)
 		return -ENOMEM;
@@ -31,11 +40,15 @@ poll_turn(void)
 	for (size_t i = 0; ready > 0 && i < num_fds; i++) {
 		if (fds[i].revents) {
 			ready--;
-			if (fds[i].revents & POLLIN)
+			if (!(fds[i].revents & POLLIN))
+				continue;
+			if (drain)
+				bench_drain(i);
+			else
 				bench_read_once(i);
 		}
 	}
 	return 0;
 }
 
-const struct bench_impl bench_impl = { "poll", false, poll_setup, poll_turn };
+const struct bench_impl bench_impl = { "poll", true, poll_setup, poll_turn };

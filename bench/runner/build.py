@@ -164,7 +164,8 @@ def build_programs(b: Build, install_peers: bool) -> None:
     epoll, poll = dispatch("epoll", []), dispatch("poll", [])
     b.impls = [Impl("epoll-et", epoll, ["-b", "et"], "raw"),
                Impl("epoll-lt", epoll, ["-b", "lt"], "raw"),
-               Impl("poll", poll, [], "raw")]
+               Impl("poll", poll, [], "raw"),
+               Impl("poll-drain", poll, ["-b", "drain"], "raw")]
     mio = dispatch("mio", mio_flags)
     b.impls += [Impl(f"mio-{be}", mio, ["-b", be], "mio") for be in b.backends]
     for name, flags in find_peers(b, install_peers).items():

@@ -41,7 +41,7 @@ class Instructions:
     dispatch_per_iter: float
     events: float
     by_function: dict[str, float]   # exclusive Ir per iteration, by function
-    io_helper_per_iter: float = 0.0  # libmio's I/O helpers (counted as workload above)
+    io_helper_per_iter: float = 0.0  # libmio's share of the reads (workload above)
 
     @property
     def per_event(self) -> float:
@@ -116,10 +116,13 @@ def wall(b: Build, impls: list[Impl], cells: list[tuple[int, int]], rounds: int,
 _ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*)$")
 
 
-def _exclusive(path: Path) -> dict[str, int]:
-    """callgrind_annotate's exclusive Ir by function: {'file:function [object]': Ir}."""
-    r = subprocess.run(["callgrind_annotate", "--threshold=100", "--auto=no", str(path)],
-                       capture_output=True, text=True)
+def _annotate(path: Path, inclusive: bool = False) -> dict[str, int]:
+    """callgrind_annotate's Ir by function, exclusive or inclusive:
+    {'file:function [object]': Ir}. Run from /: from a directory above the sources, it
+    splits a function's rows between relative and absolute file names."""
+    r = subprocess.run(["callgrind_annotate", "--threshold=100", "--auto=no",
+                        f"--inclusive={'yes' if inclusive else 'no'}", str(path.resolve())],
+                       capture_output=True, text=True, cwd="/")
     costs: dict[str, int] = {}
     for line in r.stdout.splitlines():
         m = _ANNOTATE_LINE.match(line)
@@ -128,10 +131,18 @@ def _exclusive(path: Path) -> dict[str, int]:
     return costs
 
 
-def _is_io_helper(fn: str) -> bool:
-    """libmio's own code on the I/O path: the helper, its error path, the re-arm hooks."""
-    return "libmio.so" in fn and re.search(r":(mio_stream_\w+|mio__io\w*|mio_source_rearm|"
-                                           r"mio__rearm\w*)\b", fn) is not None
+def _io_helper(path: Path) -> int:
+    """libmio's own share of the reads: mio_stream_read's inclusive Ir (mio__io's EAGAIN
+    path, the re-arm check, a backend's re-arm and the locks it takes) minus the read() it
+    wraps. Only the exported function's row: rows of its inlined and .cold parts are
+    already inside it."""
+    incl = _annotate(path, inclusive=True)
+
+    def total(pattern: str) -> int:
+        return sum(c for f, c in incl.items() if re.search(pattern, f))
+
+    helper = total(r":mio_stream_read \[.*libmio\.so")
+    return helper - total(r":(__libc_)?read \[.*libc\.so") if helper else 0
 
 
 def _totals(path: Path) -> int:
@@ -173,10 +184,9 @@ def callgrind(b: Build, impls: list[Impl], cells: list[tuple[int, int]], i1: int
             b.notes.append(f"callgrind {impl.name} at n={n} a={a} failed: {e}")
             return None
         t = {k: _totals(p) for k, (p, _) in runs.items()}
-        f1, f2 = _exclusive(runs[(i1, True)][0]), _exclusive(runs[(i2, True)][0])
+        f1, f2 = _annotate(runs[(i1, True)][0]), _annotate(runs[(i2, True)][0])
         by_fn = {f: (f2.get(f, 0) - f1.get(f, 0)) / d for f in set(f1) | set(f2)}
-        a1, a2 = _exclusive(runs[(i1, False)][0]), _exclusive(runs[(i2, False)][0])
-        io = sum(a2.get(f, 0) - a1.get(f, 0) for f in set(a1) | set(a2) if _is_io_helper(f))
+        io = _io_helper(runs[(i2, False)][0]) - _io_helper(runs[(i1, False)][0])
         return Instructions((t[(i2, False)] - t[(i1, False)]) / d,
                             (t[(i2, True)] - t[(i1, True)]) / d, runs[(i2, True)][1],
                             {f: c for f, c in by_fn.items() if c > 0}, io / d)

@@ -86,15 +86,16 @@ def callgrind_tables(data: dict[tuple[int, int], dict[str, Instructions]],
     for title, fmt in (
             ("Dispatch instructions per event** (all user-space Ir minus the workload "
              "functions', per dispatched event)", lambda i: f"{i.dispatch_per_event:.1f}"),
-            ("libmio I/O helper instructions per event** (inside libmio's mio_stream_read "
-             "and its re-arm check, per drained event; the recv it wraps is not counted; "
-             "part of the workload, so not in the dispatch count)",
+            ("libmio I/O helper instructions per event** (mio_stream_read inclusive, its "
+             "re-arm and a backend's re-arm included, minus the read() it wraps, per drained "
+             "event; part of the workload, so not in the dispatch count)",
              lambda i: f"{i.io_helper_per_event:.1f}" if i.io_helper_per_iter else "-"),
             ("All user-space instructions per event** (workload included)",
              lambda i: f"{i.per_event:.1f}"),
             ("User-space instructions per iteration**", lambda i: f"{i.per_iter:,.0f}")):
         rows = [[name] + [fmt(data[c][name]) if name in data[c] else "-" for c in cells]
                 for name in names]
+        rows = [r for r in rows if any(v != "-" for v in r[1:])]  # the helper: libmio only
         out += [f"**{title}:", ""] + _table(header, rows) + [""]
     return out
 
@@ -106,7 +107,8 @@ def startup_table(data: dict[str, Sample]) -> list[str]:
 
 
 def scale_table(data: dict[tuple[int, int], dict[str, Sample]], names: list[str]) -> list[str]:
-    pairs = [(m, r) for m, r in (("mio-epoll", "epoll-et"), ("mio-poll", "poll"))
+    pairs = [(m, r) for m, r in (("mio-epoll", "epoll-et"), ("mio-poll", "poll"),
+                                         ("mio-poll", "poll-drain"))
              if m in names and r in names]
     header = ["n"] + names + [f"{m} / {r}" for m, r in pairs]
     rows = []
@@ -141,8 +143,9 @@ def check(label: str, value, limit: float, unit: str) -> tuple[bool, str]:
         return False, f"- {label}: not measured"
     if isinstance(value, tuple):
         med, low = value
-        ok = med <= limit
-        verdict = "MET" if ok else ("MET on the minimum only" if low <= limit else "MISSED")
+        ok = med <= limit and low <= limit
+        verdict = ("MET" if ok else "MET on the median only" if med <= limit
+                   else "MET on the minimum only" if low <= limit else "MISSED")
         shown = f"median {med:.3f}{unit}, minimum {low:.3f}{unit}"
     else:
         ok = value <= limit
@@ -168,18 +171,33 @@ def targets(wall: dict, ins: dict, backends: list[str]) -> tuple[list[str], list
                            ratio(cell, "mio-epoll", BASELINE), 1.02, "x"))
         # Per event: the a=100 cells, where a turn dispatches ~100 events; with a=1 every
         # turn dispatches one event and the per-turn cost dominates (raw epoll ~50 there).
-        worst = max((c["mio-epoll"].dispatch_per_event for (n, a), c in ins.items()
-                     if a == 100 and "mio-epoll" in c), default=None)
-        checks.append(("mio-epoll", "mio-epoll dispatch instructions per event, a=100 "
-                       "(worst n)", worst, 10, ""))
+        cells = [(n, c) for (n, a), c in ins.items() if a == 100 and "mio-epoll" in c]
+        worst = max((c["mio-epoll"].dispatch_per_event for n, c in cells), default=None)
+        checks.append(("mio-epoll", "mio-epoll dispatch instructions per event, a=100, "
+                       "worst n", worst, 10, ""))
+        checks.append((None, "  - by n, mio-epoll / raw epoll ET: " + "; ".join(
+            f"n={n} {c['mio-epoll'].dispatch_per_event:.1f} / "
+            f"{c[BASELINE].dispatch_per_event:.1f}" for n, c in cells if BASELINE in c),
+            None, None, None))
     if "poll" in backends:
-        worst = max((r for cell in wall if (r := ratio(cell, "mio-poll", "poll"))),
-                    default=None, key=lambda r: r[0])
-        checks.append(("mio-poll", "mio-poll wall time / raw poll(2) (worst cell)",
-                       worst, 1.10, "x"))
+        # The issue's target is against raw poll, which reads once per event; libmio reads
+        # until EAGAIN (one more read per event), as poll-drain does.
+        for base, label in (("poll", "raw poll(2), one read per event (the issue's target)"),
+                            ("poll-drain", "raw poll(2) draining to EAGAIN like libmio")):
+            cells = [(cell, r) for cell in wall if (r := ratio(cell, "mio-poll", base))]
+            if not cells:
+                continue
+            cell, worst = max(cells, key=lambda cr: cr[1][0])
+            checks.append(("mio-poll", f"mio-poll wall time / {label}, worst cell "
+                           f"({_cell(*cell)})", worst, 1.10, "x"))
+            checks.append((None, "  - by cell, median / minimum: " + "; ".join(
+                f"{_cell(*c)} {r[0]:.2f} / {r[1]:.2f}" for c, r in cells), None, None, None))
     else:
         lines.append("- mio-poll: not measured, the poll backend is not built")
     for name, label, value, limit, unit in checks:
+        if name is None:  # detail under the previous line
+            lines.append(label)
+            continue
         ok, line = check(label, value, limit, unit)
         lines.append(line)
         if not ok and name not in missed:
