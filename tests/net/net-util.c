@@ -4,7 +4,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-struct sockaddr_storage
+static struct sockaddr_storage
 mt_any_local_address(socklen_t *ret_len)
 {
 	struct sockaddr_storage ss;
@@ -16,7 +16,7 @@ mt_any_local_address(socklen_t *ret_len)
 	return ss;
 }
 
-struct sockaddr_storage
+static struct sockaddr_storage
 mt_any_local_ipv6_address(socklen_t *ret_len)
 {
 	struct sockaddr_storage ss;
@@ -25,14 +25,6 @@ mt_any_local_ipv6_address(socklen_t *ret_len)
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_addr = in6addr_loopback;
 	*ret_len = sizeof(*sin6);
-	return ss;
-}
-
-struct sockaddr_storage
-mt_local_addr(mio_fd_t fd, socklen_t *ret_len)
-{
-	struct sockaddr_storage ss;
-	mt_assert_ok(mio_socket_local_addr(fd, &ss, ret_len));
 	return ss;
 }
 

@@ -7,11 +7,6 @@
 
 #include <mio/net.h>
 
-/* 127.0.0.1:0 / [::1]:0 */
-struct sockaddr_storage mt_any_local_address(socklen_t *ret_len);
-struct sockaddr_storage mt_any_local_ipv6_address(socklen_t *ret_len);
-/* The address an fd is bound to. */
-struct sockaddr_storage mt_local_addr(mio_fd_t fd, socklen_t *ret_len);
 
 /* --- Inet socket helpers (TCP/UDP ports: test-tcp*.c, test-udp-socket.c, test-net-*.c) ---- */
 
