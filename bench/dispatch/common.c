@@ -63,12 +63,20 @@ recv_reader(int fd, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+static bench_reader reader = recv_reader;
+
+void
+bench_set_reader(bench_reader read)
+{
+	reader = read;
+}
+
 bool
-bench_drain_with(size_t idx, bench_reader read)
+bench_drain(size_t idx)
 {
 	unsigned char buf[64];
 	ssize_t n;
-	while ((n = read(bench_pairs[2 * idx], buf, sizeof(buf))) > 0)
+	while ((n = reader(bench_pairs[2 * idx], buf, sizeof(buf))) > 0)
 		count += (size_t)n;
 	bool again = n == -EAGAIN || n == -EWOULDBLOCK;
 	if (!again)
@@ -76,12 +84,6 @@ bench_drain_with(size_t idx, bench_reader read)
 	events++;
 	forward(idx);
 	return again;
-}
-
-bool
-bench_drain(size_t idx)
-{
-	return bench_drain_with(idx, recv_reader);
 }
 
 /* Named, not inlined, so callgrind can attribute them to the workload. */

@@ -44,9 +44,10 @@ bool bench_drain(size_t idx);
 
 /* A read function with libmio's convention: bytes read, or a negative errno. */
 typedef ssize_t (*bench_reader)(int fd, void *buf, size_t len);
-/* bench_drain() with the reads done by read (libmio drains with mio_stream_read, which
- * re-arms emulated edges itself on -EAGAIN, as a libmio program would). */
-bool bench_drain_with(size_t idx, bench_reader read);
+/* The reads bench_drain() does: recv by default. libmio's setup picks mio_stream_read,
+ * which re-arms emulated edges itself on -EAGAIN, as a libmio program would. Chosen once,
+ * so every edge-triggered loop calls bench_drain(idx) alike. */
+void bench_set_reader(bench_reader read);
 
 /* The socketpairs: bench_pairs[2i] is pair i's read end (the registered one),
  * bench_pairs[2i + 1] its write end. */

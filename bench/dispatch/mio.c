@@ -27,6 +27,7 @@ mio_setup(const char *variant, const int *read_fds, size_t n)
 		fprintf(stderr, "mio: backend '%s': %s\n", variant, strerror(-r));
 		return r;
 	}
+	bench_set_reader(mio_stream_read);
 	r = mio_events_new(BENCH_EVENT_CAPACITY, &events);
 	if (r < 0)
 		return r;
@@ -49,7 +50,7 @@ mio_turn(void)
 		return r;
 	mio_events_foreach(e, events) {
 		if (mio_event_is_readable(e))
-			bench_drain_with(mio_event_token(e), mio_stream_read);
+			bench_drain(mio_event_token(e));
 	}
 	return 0;
 }
