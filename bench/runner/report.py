@@ -87,7 +87,7 @@ def callgrind_tables(data: dict[tuple[int, int], dict[str, Instructions]],
             ("Dispatch instructions per event** (all user-space Ir minus the workload "
              "functions', per dispatched event)", lambda i: f"{i.dispatch_per_event:.1f}"),
             ("libmio I/O helper instructions per event** (mio_stream_read inclusive, its "
-             "re-arm and a backend's re-arm included, minus the read() it wraps, per drained "
+             "re-arm and a backend's re-arm included, minus the recv() it wraps, per drained "
              "event; part of the workload, so not in the dispatch count)",
              lambda i: f"{i.io_helper_per_event:.1f}" if i.io_helper_per_iter else "-"),
             ("All user-space instructions per event** (workload included)",
