@@ -81,7 +81,7 @@ main(void)
 			}
 		}
 	}
-	printf("done, using the %s backend\n", mio_poll_backend(poll));
+	printf("done, using the %s backend\n", mio_poll_backend_name(poll));
 
 	mio_close(peer);
 	mio_close(client);

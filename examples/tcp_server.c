@@ -100,7 +100,7 @@ main(int argc, char **argv)
 	socklen_t len = sizeof(bound);
 	mio_socket_local_addr(listener, &bound, &len);
 	printf("listening on 127.0.0.1:%d (%s backend)\n",
-	       ntohs(((struct sockaddr_in *)&bound)->sin_port), mio_poll_backend(poll));
+	       ntohs(((struct sockaddr_in *)&bound)->sin_port), mio_poll_backend_name(poll));
 	fflush(stdout);
 
 	for (;;) {

@@ -12,7 +12,7 @@ mio__debug_enabled(void)
 	static int enabled = -1;
 	int e = __atomic_load_n(&enabled, __ATOMIC_RELAXED);
 	if (e < 0) {
-		const char *v = mio_sys_secure_getenv("MIO_DEBUG");
+		const char *v = mio__sys_secure_getenv("MIO_DEBUG");
 		e = v && *v && strcmp(v, "0") != 0;
 		__atomic_store_n(&enabled, e, __ATOMIC_RELAXED);
 	}

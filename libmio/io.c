@@ -38,7 +38,7 @@ mio__rearm_slow(mio_fd_t fd)
 }
 
 MIO_API int
-mio_source_rearm(mio_fd_t fd)
+mio_fd_rearm(mio_fd_t fd)
 {
 	mio__rearm(fd);
 	return 0;
@@ -57,9 +57,9 @@ mio_try_io(mio_fd_t fd, ssize_t (*io)(mio_fd_t fd, void *ctx), void *ctx)
 MIO_API int
 mio_close(mio_fd_t fd)
 {
-	mio_return_val_if_fail(fd >= 0, -EBADF);
+	mio_return_val_if_fail(mio_fd_is_valid(fd), -EBADF);
 	size_t n = atomic_load_explicit(&mio__n_emulating, memory_order_acquire);
 	for (size_t i = 0; i < n; i++)
 		emulating[i]->forget_fd(fd);
-	return mio_sys_close(fd);
+	return mio__sys_close(fd);
 }

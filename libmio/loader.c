@@ -36,7 +36,7 @@ mio__backend_name_is_valid(const char *name, size_t len)
 int
 mio__backend_dir(const char **ret)
 {
-	const char *dir = mio_sys_secure_getenv("MIO_BACKEND_DIR");
+	const char *dir = mio__sys_secure_getenv("MIO_BACKEND_DIR");
 	if (!dir) {
 		*ret = MIO_BACKENDDIR;
 		return 0;
@@ -91,17 +91,17 @@ mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, s
 		return err;
 	}
 	char path[4096];
-	if (snprintf(path, sizeof(path), "%s" MIO_SYS_PATH_SEP "mio-%s" MIO_MODULE_SUFFIX, dir,
+	if (snprintf(path, sizeof(path), "%s" MIO__SYS_PATH_SEP "mio-%s" MIO_MODULE_SUFFIX, dir,
 		     name) >= (int)sizeof(path)) {
 		snprintf(msg, size, "module path too long");
 		return -ENAMETOOLONG;
 	}
 
-	void *module = mio_sys_module_open(path, &err, msg, size);
+	void *module = mio__sys_module_open(path, &err, msg, size);
 	if (!module)
 		return err;
 	mio_backend_entry_fn entry;
-	*(void **)&entry = mio_sys_module_symbol(module, MIO_BACKEND_ENTRY_SYMBOL);
+	*(void **)&entry = mio__sys_module_symbol(module, MIO_BACKEND_ENTRY_SYMBOL);
 	if (!entry) {
 		snprintf(msg, size, "%s: no symbol " MIO_BACKEND_ENTRY_SYMBOL, path);
 		return -ENOSYS;
@@ -242,7 +242,7 @@ static const struct mio_backend *default_backend;
 static void
 resolve_default(void)
 {
-	const char *env = mio_sys_secure_getenv("MIO_BACKEND");
+	const char *env = mio__sys_secure_getenv("MIO_BACKEND");
 	if (env)
 		default_err = mio__backend_choose(env, &default_backend);
 	else

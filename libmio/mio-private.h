@@ -64,7 +64,7 @@ int mio__backend_by_name(const char *name, const struct mio_backend **ret);
  * The array only grows; readers are lock-free. */
 #define MIO_HIDDEN __attribute__((visibility("hidden")))
 extern MIO_HIDDEN atomic_size_t mio__n_emulating;
-/* Makes b's rearm/forget hooks reachable from mio_source_rearm()/mio_close(). */
+/* Makes b's rearm/forget hooks reachable from mio_fd_rearm()/mio_close(). */
 void mio__io_activate(const struct mio_backend *b);
 void mio__rearm_slow(mio_fd_t fd);
 

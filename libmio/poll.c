@@ -56,7 +56,7 @@ mio_poll_free(struct mio_poll *poll)
 }
 
 MIO_API const char *
-mio_poll_backend(const struct mio_poll *poll)
+mio_poll_backend_name(const struct mio_poll *poll)
 {
 	return poll ? poll->registry.backend->name : NULL;
 }

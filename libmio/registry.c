@@ -30,8 +30,8 @@ mio__family_unref(struct mio_family *family)
 		free(family);
 }
 
-/* fd < 0 is a caller bug we can name precisely; closed fds come back from the OS. */
-#define check_fd(fd) mio_return_val_if_fail((fd) >= 0, -EBADF)
+/* An invalid handle is a caller bug we can name precisely; closed fds come back from the OS. */
+#define check_fd(fd) mio_return_val_if_fail(mio_fd_is_valid(fd), -EBADF)
 
 MIO_API int
 mio_registry_register(struct mio_registry *registry, mio_fd_t fd, mio_token_t token,

@@ -30,7 +30,7 @@ struct mio_selector {
 };
 
 struct mio_backend_waker {
-	struct mio_sys_notify notify;
+	struct mio__sys_notify notify;
 };
 
 /* The largest time_t, for 32-bit time_t: longer waits take the millisecond path. */
@@ -98,7 +98,7 @@ epoll_selector_clone(struct mio_selector *sel, struct mio_selector **ret)
 	struct mio_selector *s = malloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	int r = mio_sys_dup_cloexec(sel->epfd, &s->epfd);
+	int r = mio__sys_dup_cloexec(sel->epfd, &s->epfd);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -110,7 +110,7 @@ epoll_selector_clone(struct mio_selector *sel, struct mio_selector **ret)
 static void
 epoll_selector_free(struct mio_selector *sel)
 {
-	mio_sys_close(sel->epfd);
+	mio__sys_close(sel->epfd);
 	free(sel);
 }
 
@@ -199,12 +199,12 @@ epoll_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_
 	struct mio_backend_waker *w = malloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	int r = mio_sys_notify_open(&w->notify);
+	int r = mio__sys_notify_open(&w->notify);
 	if (r == 0) {
 		/* Never read in normal operation: every write is a new edge (mio's eventfd waker). */
 		r = epoll_register_fd(sel, w->notify.read_fd, token, MIO_INTEREST_READABLE);
 		if (r < 0)
-			mio_sys_notify_close(&w->notify);
+			mio__sys_notify_close(&w->notify);
 	}
 	if (r < 0) {
 		free(w);
@@ -217,14 +217,14 @@ epoll_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_
 static int
 epoll_waker_wake(struct mio_backend_waker *w)
 {
-	return mio_sys_notify_signal(&w->notify);
+	return mio__sys_notify_signal(&w->notify);
 }
 
 static void
 epoll_waker_free(struct mio_backend_waker *w)
 {
 	/* Closing the last reference removes it from the epoll set. */
-	mio_sys_notify_close(&w->notify);
+	mio__sys_notify_close(&w->notify);
 	free(w);
 }
 

@@ -94,7 +94,7 @@ struct poll_state {
 	atomic_uint waiting_ops;   /* modifiers that want the lock while someone holds it */
 	atomic_bool in_poll;       /* select() is in (or about to enter) poll() */
 	unsigned ops_waiters;      /* threads in wait_for_modifiers(), guarded by lock */
-	struct mio_sys_notify notify; /* open while the state is live */
+	struct mio__sys_notify notify; /* open while the state is live */
 
 	atomic_uint refs;          /* selector handles and the waker */
 	atomic_bool has_waker;
@@ -261,7 +261,7 @@ state_destroy(struct poll_state *s)
 	for (size_t i = 1; i < s->nfds; i++)
 		map_detach_locked(s->slots[i].entry);
 	pthread_mutex_unlock(&map_lock);
-	mio_sys_notify_close(&s->notify);
+	mio__sys_notify_close(&s->notify);
 	free(s->pfds);
 	free(s->slots);
 	free(s->index);
@@ -303,7 +303,7 @@ modify_begin(struct poll_state *s)
 		return false;
 	atomic_fetch_add(&s->waiting_ops, 1);
 	if (atomic_load(&s->in_poll))
-		mio_sys_notify_signal(&s->notify);
+		mio__sys_notify_signal(&s->notify);
 	pthread_mutex_lock(&s->lock);
 	return true;
 }
@@ -550,7 +550,7 @@ state_open(struct poll_state *s)
 	s->cap = 8;
 	s->pfds = malloc(s->cap * sizeof(*s->pfds));
 	s->slots = malloc(s->cap * sizeof(*s->slots));
-	int r = s->pfds && s->slots ? mio_sys_notify_open(&s->notify) : -ENOMEM;
+	int r = s->pfds && s->slots ? mio__sys_notify_open(&s->notify) : -ENOMEM;
 	if (r < 0) {
 		free(s->pfds);
 		free(s->slots);
@@ -680,7 +680,7 @@ poll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 			break;
 		}
 		if (n > 0 && s->pfds[0].revents)
-			mio_sys_notify_drain(&s->notify);
+			mio__sys_notify_drain(&s->notify);
 		/* With modifiers waiting the results may be stale (a deregistered fd): let them
 		 * in and poll again instead of collecting. Nothing is lost, no bits were
 		 * cleared. */
@@ -784,7 +784,7 @@ static int
 poll_waker_wake(struct mio_backend_waker *w)
 {
 	atomic_store(&w->state->wake_pending, true);
-	return mio_sys_notify_signal(&w->state->notify);
+	return mio__sys_notify_signal(&w->state->notify);
 }
 
 static void

@@ -58,7 +58,7 @@ mio__send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *ad
  * SO_NOSIGPIPE for sockets where that exists); closes it on failure. */
 int mio__fd_setup(mio_fd_t fd, bool is_socket);
 /* The same for both fds of a pair; closes both on failure. */
-int mio__fd_setup_pair(int fds[2], bool is_socket);
+int mio__fd_setup_pair(mio_fd_t fds[2], bool is_socket);
 int mio__socket(int domain, int type, mio_fd_t *ret);
 int mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b);
 /* socket + optional SO_REUSEADDR + bind (+ listen with MIO_NET_BACKLOG if do_listen). */

@@ -9,8 +9,8 @@ MIO_API int
 mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver)
 {
 	mio_return_val_if_fail(ret_sender && ret_receiver, -EINVAL);
-	int fds[2];
-	int r = mio_sys_pipe(fds);
+	mio_fd_t fds[2];
+	int r = mio__sys_pipe(fds);
 	if (r < 0)
 		return r;
 	*ret_receiver = fds[0];

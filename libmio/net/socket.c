@@ -19,29 +19,29 @@ mio__io_error(mio_fd_t fd)
 int
 mio__fd_setup(mio_fd_t fd, bool is_socket)
 {
-	int r = mio_sys_set_cloexec(fd);
+	int r = mio__sys_set_cloexec(fd);
 	if (r == 0)
-		r = mio_sys_set_nonblocking(fd, true);
+		r = mio__sys_set_nonblocking(fd, true);
 #ifdef SO_NOSIGPIPE
 	if (r == 0 && is_socket)
 		r = mio__setsockopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #endif
 	if (r < 0)
-		mio_sys_close(fd);
+		mio__sys_close(fd);
 	return r;
 }
 
 int
-mio__fd_setup_pair(int fds[2], bool is_socket)
+mio__fd_setup_pair(mio_fd_t fds[2], bool is_socket)
 {
 	int r = mio__fd_setup(fds[0], is_socket);
 	if (r < 0) {
-		mio_sys_close(fds[1]);
+		mio__sys_close(fds[1]);
 		return r;
 	}
 	r = mio__fd_setup(fds[1], is_socket);
 	if (r < 0)
-		mio_sys_close(fds[0]);
+		mio__sys_close(fds[0]);
 	return r;
 }
 
@@ -54,7 +54,7 @@ mio__fd_setup_pair(int fds[2], bool is_socket)
 int
 mio__socket(int domain, int type, mio_fd_t *ret)
 {
-	int fd = socket(domain, type | MIO_SOCK_FLAGS, 0);
+	mio_fd_t fd = socket(domain, type | MIO_SOCK_FLAGS, 0);
 	if (fd < 0)
 		return -errno;
 	if (MIO_SOCK_FLAGS == 0) {
@@ -70,7 +70,7 @@ int
 mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b)
 {
 	mio_return_val_if_fail(ret_a && ret_b, -EINVAL);
-	int fds[2];
+	mio_fd_t fds[2];
 	if (socketpair(AF_UNIX, type | MIO_SOCK_FLAGS, 0, fds) < 0)
 		return -errno;
 	if (MIO_SOCK_FLAGS == 0) {
@@ -88,7 +88,7 @@ mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t le
 		 bool do_listen, mio_fd_t *ret)
 {
 	mio_return_val_if_fail(addr && ret, -EINVAL);
-	mio_fd_t fd = -EBADF;
+	mio_fd_t fd = MIO_FD_INVALID;
 	int r = mio__socket(domain, type, &fd);
 	if (r < 0)
 		return r;
@@ -100,7 +100,7 @@ mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t le
 	if (r == 0 && do_listen)
 		r = mio__sys(listen(fd, MIO_NET_BACKLOG));
 	if (r < 0) {
-		mio_sys_close(fd);
+		mio__sys_close(fd);
 		return r;
 	}
 	*ret = fd;
@@ -112,13 +112,13 @@ mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t
 		    mio_fd_t *ret)
 {
 	mio_return_val_if_fail(addr && ret, -EINVAL);
-	mio_fd_t fd = -EBADF;
+	mio_fd_t fd = MIO_FD_INVALID;
 	int r = mio__socket(domain, type, &fd);
 	if (r < 0)
 		return r;
 	if (connect(fd, addr, len) < 0 && errno != EINPROGRESS) {
 		r = -errno;
-		mio_sys_close(fd);
+		mio__sys_close(fd);
 		return r;
 	}
 	*ret = fd;
@@ -130,11 +130,11 @@ mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *
 {
 	mio_return_val_if_fail(ret, -EINVAL);
 #ifdef HAVE_ACCEPT4
-	int fd = accept4(listener, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	mio_fd_t fd = accept4(listener, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return (int)mio__io_error(listener);
 #else
-	int fd = accept(listener, addr, len);
+	mio_fd_t fd = accept(listener, addr, len);
 	if (fd < 0)
 		return (int)mio__io_error(listener);
 	int r = mio__fd_setup(fd, true);
@@ -188,8 +188,8 @@ mio__getsockopt_bool(mio_fd_t fd, int level, int name, bool *ret)
 MIO_API int
 mio_fd_set_nonblocking(mio_fd_t fd, bool nonblocking)
 {
-	mio_return_val_if_fail(fd >= 0, -EBADF);
-	return mio_sys_set_nonblocking(fd, nonblocking);
+	mio_return_val_if_fail(mio_fd_is_valid(fd), -EBADF);
+	return mio__sys_set_nonblocking(fd, nonblocking);
 }
 
 int

@@ -16,7 +16,7 @@
 #include "platform.h"
 
 int
-mio_sys_set_cloexec(mio_fd_t fd)
+mio__sys_set_cloexec(mio_fd_t fd)
 {
 	int flags = fcntl(fd, F_GETFD);
 	if (flags < 0)
@@ -27,7 +27,7 @@ mio_sys_set_cloexec(mio_fd_t fd)
 }
 
 int
-mio_sys_set_nonblocking(mio_fd_t fd, bool on)
+mio__sys_set_nonblocking(mio_fd_t fd, bool on)
 {
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
@@ -39,7 +39,7 @@ mio_sys_set_nonblocking(mio_fd_t fd, bool on)
 }
 
 int
-mio_sys_close(mio_fd_t fd)
+mio__sys_close(mio_fd_t fd)
 {
 	if (close(fd) < 0 && errno != EINTR)
 		return -errno;
@@ -47,7 +47,7 @@ mio_sys_close(mio_fd_t fd)
 }
 
 int
-mio_sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret)
+mio__sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret)
 {
 	int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (d < 0)
@@ -57,7 +57,7 @@ mio_sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret)
 }
 
 int
-mio_sys_pipe(mio_fd_t fds[2])
+mio__sys_pipe(mio_fd_t fds[2])
 {
 #ifdef HAVE_PIPE2
 	return pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
@@ -65,9 +65,9 @@ mio_sys_pipe(mio_fd_t fds[2])
 	if (pipe(fds) < 0)
 		return -errno;
 	for (int i = 0; i < 2; i++) {
-		int r = mio_sys_set_cloexec(fds[i]);
+		int r = mio__sys_set_cloexec(fds[i]);
 		if (r == 0)
-			r = mio_sys_set_nonblocking(fds[i], true);
+			r = mio__sys_set_nonblocking(fds[i], true);
 		if (r < 0) {
 			close(fds[0]);
 			close(fds[1]);
@@ -79,7 +79,7 @@ mio_sys_pipe(mio_fd_t fds[2])
 }
 
 int
-mio_sys_notify_open(struct mio_sys_notify *n)
+mio__sys_notify_open(struct mio__sys_notify *n)
 {
 #ifdef HAVE_EVENTFD
 	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -88,8 +88,8 @@ mio_sys_notify_open(struct mio_sys_notify *n)
 	n->read_fd = n->write_fd = fd;
 	return 0;
 #else
-	int fds[2];
-	int r = mio_sys_pipe(fds);
+	mio_fd_t fds[2];
+	int r = mio__sys_pipe(fds);
 	if (r < 0)
 		return r;
 	n->read_fd = fds[0];
@@ -99,7 +99,7 @@ mio_sys_notify_open(struct mio_sys_notify *n)
 }
 
 void
-mio_sys_notify_drain(const struct mio_sys_notify *n)
+mio__sys_notify_drain(const struct mio__sys_notify *n)
 {
 	char buf[64];
 	/* An eventfd is emptied by one 8-byte read; a pipe by reading until EAGAIN. */
@@ -108,7 +108,7 @@ mio_sys_notify_drain(const struct mio_sys_notify *n)
 }
 
 int
-mio_sys_notify_signal(const struct mio_sys_notify *n)
+mio__sys_notify_signal(const struct mio__sys_notify *n)
 {
 	uint64_t one = 1;
 	size_t len = n->read_fd == n->write_fd ? sizeof(one) : 1;
@@ -120,22 +120,22 @@ mio_sys_notify_signal(const struct mio_sys_notify *n)
 		if (errno != EAGAIN)
 			return -errno;
 		/* Counter or pipe full: empty it, the write that follows is a new edge. */
-		mio_sys_notify_drain(n);
+		mio__sys_notify_drain(n);
 	}
 }
 
 void
-mio_sys_notify_close(struct mio_sys_notify *n)
+mio__sys_notify_close(struct mio__sys_notify *n)
 {
-	if (n->write_fd != n->read_fd && n->write_fd >= 0)
-		mio_sys_close(n->write_fd);
-	if (n->read_fd >= 0)
-		mio_sys_close(n->read_fd);
-	n->read_fd = n->write_fd = -1;
+	if (n->write_fd != n->read_fd && mio_fd_is_valid(n->write_fd))
+		mio__sys_close(n->write_fd);
+	if (mio_fd_is_valid(n->read_fd))
+		mio__sys_close(n->read_fd);
+	n->read_fd = n->write_fd = MIO_FD_INVALID;
 }
 
 void *
-mio_sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
+mio__sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
 {
 	/* dlopen() says only "failed": name the common causes with their errno. */
 	if (access(path, R_OK) < 0) {
@@ -154,13 +154,13 @@ mio_sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
 }
 
 void *
-mio_sys_module_symbol(void *module, const char *symbol)
+mio__sys_module_symbol(void *module, const char *symbol)
 {
 	return dlsym(module, symbol);
 }
 
 const char *
-mio_sys_secure_getenv(const char *name)
+mio__sys_secure_getenv(const char *name)
 {
 #ifdef HAVE_SECURE_GETENV
 	return secure_getenv(name);

@@ -103,10 +103,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("backend directory: %s%s\n", dir,
-	       mio_sys_secure_getenv("MIO_BACKEND_DIR") ? " (from MIO_BACKEND_DIR)" : "");
+	       mio__sys_secure_getenv("MIO_BACKEND_DIR") ? " (from MIO_BACKEND_DIR)" : "");
 	int usable = list_backends(dir);
 
-	const char *env = mio_sys_secure_getenv("MIO_BACKEND");
+	const char *env = mio__sys_secure_getenv("MIO_BACKEND");
 	size_t count;
 	if (env && !mio__backend_list_is_valid(env, &count)) {
 		fprintf(stderr, "mio-info: MIO_BACKEND='%s' is invalid: give backend names "

@@ -72,7 +72,7 @@ MT_TEST(alloc, hot_path_makes_no_allocation)
 	/* The counter itself is proven live by the control test below. */
 	mt_assert(seen >= ROUNDS, "only %d events in %d rounds", seen, ROUNDS);
 	mt_assert(allocations == 0, "%zu allocations in %d rounds on %s", allocations, ROUNDS,
-		  mio_poll_backend(f.poll));
+		  mio_poll_backend_name(f.poll));
 	fixture_fini(&f);
 }
 
@@ -95,7 +95,7 @@ MT_TEST(alloc, poll_with_many_events_makes_no_allocation)
 
 	mt_assert(seen >= ROUNDS, "only %d events in %d rounds", seen, ROUNDS);
 	mt_assert(allocations == 0, "mio_poll_poll allocated %zu times on %s", allocations,
-		  mio_poll_backend(f.poll));
+		  mio_poll_backend_name(f.poll));
 	fixture_fini(&f);
 }
 

@@ -608,7 +608,7 @@ MT_TEST(poll, invalid_arguments)
 	mt_assert_err(mio_poll_poll(poll, NULL, 0), -EINVAL);
 	mt_assert_err(mio_poll_fd(NULL, &fd), -EINVAL);
 	mt_assert_err(mio_poll_fd(poll, NULL), -EINVAL);
-	mt_assert(mio_poll_backend(NULL) == NULL, "mio_poll_backend(NULL)");
+	mt_assert(mio_poll_backend_name(NULL) == NULL, "mio_poll_backend_name(NULL)");
 	mt_assert(mio_poll_registry(NULL) == NULL, "mio_poll_registry(NULL)");
 
 	mt_assert_err(mio_registry_register(NULL, fds[0], ID1, MIO_INTEREST_READABLE), -EINVAL);

@@ -4,7 +4,7 @@
  * from_child_process_io, nonblocking_child_process_io (a `cat` child via posix_spawnp).
  * Dropping a Sender/Receiver is close(2) here.
  * libmio additions: edge re-arming after EAGAIN on both ends (smoke_edge_rearm,
- * writable_again_after_full), which the poll backend emulates through mio_source_rearm. */
+ * writable_again_after_full), which the poll backend emulates through mio_fd_rearm. */
 #include "test-util.h"
 
 #include <errno.h>
@@ -173,7 +173,7 @@ MT_TEST(unix_pipe, writable_again_after_full)
 		ssize_t w = write(p.sender, block, sizeof(block));
 		if (w < 0) {
 			mt_assert(errno == EAGAIN, "write: %s", strerror(errno));
-			mio_source_rearm(p.sender);
+			mio_fd_rearm(p.sender);
 			break;
 		}
 		written += (size_t)w;

@@ -24,7 +24,7 @@ main(void)
 
 	if ((err = mio_poll_new(&poll)) < 0)
 		return fail("mio_poll_new", err);
-	printf("backend: %s\n", mio_poll_backend(poll));
+	printf("backend: %s\n", mio_poll_backend_name(poll));
 	if ((err = mio_events_new(8, &events)) < 0)
 		return fail("mio_events_new", err);
 	if ((err = mio_waker_new(mio_poll_registry(poll), WAKE_TOKEN, &waker)) < 0)

@@ -64,7 +64,7 @@ expect_new_on(const char *name)
 {
 	struct mio_poll *poll = NULL;
 	mt_assert_ok(mio_poll_new(&poll));
-	const char *got = mio_poll_backend(poll);
+	const char *got = mio_poll_backend_name(poll);
 	mt_assert(got && strcmp(got, name) == 0, "poll on '%s', expected '%s'",
 		  got ? got : "(null)", name);
 	return poll;
@@ -147,7 +147,7 @@ MT_TEST(loader, unset_picks_a_built_backend)
 	use_env_dir(NULL, dir);
 	struct mio_poll *poll = NULL;
 	mt_assert_ok(mio_poll_new(&poll));
-	const char *name = mio_poll_backend(poll);
+	const char *name = mio_poll_backend_name(poll);
 	mt_assert(name, "no backend name");
 
 	char list[256];
@@ -354,7 +354,7 @@ MT_TEST(loader, with_backend_ignores_env)
 	use_env("../x");
 	struct mio_poll *poll = NULL;
 	mt_assert_ok(mio_poll_new_with_backend("mock", &poll));
-	mt_assert_str_eq(mio_poll_backend(poll), "mock");
+	mt_assert_str_eq(mio_poll_backend_name(poll), "mock");
 	mio_poll_free(poll);
 }
 
@@ -379,5 +379,5 @@ MT_TEST(loader, with_backend_errors)
 
 MT_TEST(loader, backend_of_null_poll)
 {
-	mt_assert(mio_poll_backend(NULL) == NULL, "mio_poll_backend(NULL) is not NULL");
+	mt_assert(mio_poll_backend_name(NULL) == NULL, "mio_poll_backend_name(NULL) is not NULL");
 }

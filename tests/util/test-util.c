@@ -24,7 +24,7 @@ mt_poll_new(void)
 	mt_assert_ok(mio_poll_new(&poll));
 	const char *want = getenv("MIO_BACKEND");
 	if (want && *want)
-		mt_assert_str_eq(mio_poll_backend(poll), want);
+		mt_assert_str_eq(mio_poll_backend_name(poll), want);
 	return poll;
 }
 
@@ -132,7 +132,7 @@ mt_drain(mio_fd_t fd)
 			continue;
 		}
 		if (r < 0 && errno == EAGAIN) {
-			mio_source_rearm(fd);
+			mio_fd_rearm(fd);
 			return total;
 		}
 		mt_assert(r == 0, "read: %s", strerror(errno));

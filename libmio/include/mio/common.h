@@ -38,12 +38,26 @@ typedef SSIZE_T ssize_t;
 
 MIO_BEGIN_DECLS
 
-/* An OS handle: a file descriptor on POSIX, a SOCKET on Windows. */
+/* An OS handle: a file descriptor on POSIX, a SOCKET on Windows. Test handles with
+ * mio_fd_is_valid(), never with `fd >= 0`: a SOCKET is unsigned, so that test is always
+ * true there. MIO_FD_INVALID is the value of "no handle" (-1, INVALID_SOCKET). */
 #if defined(_WIN32)
 typedef uintptr_t mio_fd_t;
+#define MIO_FD_INVALID (~(mio_fd_t)0)
 #else
 typedef int mio_fd_t;
+#define MIO_FD_INVALID ((mio_fd_t)-1)
 #endif
+
+static inline bool
+mio_fd_is_valid(mio_fd_t fd)
+{
+#if defined(_WIN32)
+	return fd != MIO_FD_INVALID;
+#else
+	return fd >= 0;
+#endif
+}
 
 /* mio's Token(usize): no value is reserved. */
 typedef uintptr_t mio_token_t;

@@ -4,7 +4,7 @@
  * epoll and kqueue re-arm in the kernel. The poll backend (and later Windows AFD) report
  * an edge once and then stop watching that readiness until I/O on the fd hits EAGAIN.
  * libmio's own I/O helpers do that re-arm for you; for I/O you perform yourself on a
- * registered fd, call it through mio_try_io() or call mio_source_rearm() after EAGAIN.
+ * registered fd, call it through mio_try_io() or call mio_fd_rearm() after EAGAIN.
  * On backends that do not emulate, both cost one predictable branch.
  */
 #ifndef MIO_IO_H
@@ -16,7 +16,7 @@ MIO_BEGIN_DECLS
 
 /* Re-arms the fd's registration on every emulating backend it is registered with.
  * Thread-safe. Returns 0 (also when the fd is not registered anywhere). */
-MIO_API int mio_source_rearm(mio_fd_t fd);
+MIO_API int mio_fd_rearm(mio_fd_t fd);
 
 /* Runs io(fd, ctx); if it returns -EAGAIN (or -EWOULDBLOCK), re-arms the fd.
  * Returns what io returned. io must report failures as negative errno values. */

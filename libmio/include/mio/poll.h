@@ -31,7 +31,7 @@ MIO_API int mio_poll_new_with_backend(const char *name, struct mio_poll **ret);
 /* Closes the selector. Registries cloned from it stay valid. NULL is a no-op. */
 MIO_API void mio_poll_free(struct mio_poll *poll);
 /* The backend's name, e.g. "epoll"; NULL for a NULL poll. */
-MIO_API const char *mio_poll_backend(const struct mio_poll *poll);
+MIO_API const char *mio_poll_backend_name(const struct mio_poll *poll);
 /* The poll's own registry, borrowed: valid until mio_poll_free(). */
 MIO_API struct mio_registry *mio_poll_registry(struct mio_poll *poll);
 /* The selector's fd (epoll fd, kqueue fd) so a whole poll can be nested in another loop;
