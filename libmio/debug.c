@@ -1,22 +1,34 @@
 /* SPDX-License-Identifier: MIT */
-/* MIO_DEBUG=1: the loader says what it tried and why it refused, on stderr. */
+/* MIO_DEBUG=1: the loader (and, through the host services, each backend) says what it
+ * tried and why it refused, on stderr. */
 #include "mio-private.h"
+#include "loader.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 bool
 mio__debug_enabled(void)
 {
-	static int enabled = -1;
-	int e = __atomic_load_n(&enabled, __ATOMIC_RELAXED);
+	static atomic_int enabled = -1; /* -1: not read yet */
+	int e = atomic_load_explicit(&enabled, memory_order_relaxed);
 	if (e < 0) {
 		const char *v = mio__sys_secure_getenv("MIO_DEBUG");
 		e = v && *v && strcmp(v, "0") != 0;
-		__atomic_store_n(&enabled, e, __ATOMIC_RELAXED);
+		atomic_store_explicit(&enabled, e, memory_order_relaxed);
 	}
 	return e;
+}
+
+/* One line, written with a single call so lines from several threads do not mix. */
+static void
+debug_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[512];
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "mio: %s%s\n", prefix, line);
 }
 
 void
@@ -24,10 +36,29 @@ mio__debug(const char *fmt, ...)
 {
 	if (!mio__debug_enabled())
 		return;
-	char line[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	debug_line("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "mio: %s\n", line);
 }
+
+static void
+host_debug(const char *backend_name, const char *fmt, ...)
+{
+	if (!mio__debug_enabled())
+		return;
+	char prefix[MIO_BACKEND_NAME_MAX + 3];
+	snprintf(prefix, sizeof(prefix), "%.*s: ", MIO_BACKEND_NAME_MAX,
+		 backend_name ? backend_name : "?");
+	va_list ap;
+	va_start(ap, fmt);
+	debug_line(prefix, fmt, ap);
+	va_end(ap);
+}
+
+const struct mio_backend_host mio__backend_host = {
+	.version = MIO_BACKEND_HOST_VERSION,
+	.size = sizeof(struct mio_backend_host),
+	.debug_enabled = mio__debug_enabled,
+	.debug = host_debug,
+};

@@ -49,6 +49,10 @@ mio__backend_dir(const char **ret)
 	return 0;
 }
 
+/* The smallest descriptor of ABI 2.0: every member up to forget. */
+#define DESCRIPTOR_SIZE_2_0                                                                  \
+	(offsetof(struct mio_backend, forget) + sizeof(((struct mio_backend *)0)->forget))
+
 /* Checks a descriptor against the core's ABI; -ENOEXEC with the reason in msg. */
 static int
 check_descriptor(const struct mio_backend *b, const char *name, char *msg, size_t size)
@@ -62,8 +66,9 @@ check_descriptor(const struct mio_backend *b, const char *name, char *msg, size_
 			 b->abi_minor, MIO_BACKEND_ABI_MAJOR);
 		return -ENOEXEC;
 	}
-	if (b->size < offsetof(struct mio_backend, forget_fd) + sizeof(b->forget_fd)) {
-		snprintf(msg, size, "descriptor too small (%u bytes)", b->size);
+	if (b->size < DESCRIPTOR_SIZE_2_0) {
+		snprintf(msg, size, "descriptor too small (%u bytes, ABI 2.0 has %zu)", b->size,
+			 (size_t)DESCRIPTOR_SIZE_2_0);
 		return -ENOEXEC;
 	}
 	if (!b->name || strcmp(b->name, name) != 0) {
@@ -71,11 +76,15 @@ check_descriptor(const struct mio_backend *b, const char *name, char *msg, size_
 			 b->name ? b->name : "(null)", name);
 		return -ENOEXEC;
 	}
-	if (!b->probe || !b->selector_new || !b->selector_clone || !b->selector_free ||
-	    !b->selector_fd || !b->select || !b->register_fd || !b->reregister_fd ||
-	    !b->deregister_fd || !b->waker_new || !b->waker_wake || !b->waker_free ||
-	    !b->rearm_fd != !b->forget_fd) {
+	if (!b->selector_new || !b->selector_clone || !b->selector_free || !b->select ||
+	    !b->register_fd || !b->reregister_fd || !b->deregister_fd || !b->waker_new ||
+	    !b->waker_wake || !b->waker_free) {
 		snprintf(msg, size, "descriptor lacks a mandatory operation");
+		return -ENOEXEC;
+	}
+	/* The registration map needs a way to re-arm; forget is optional (deregister does). */
+	if (mio__backend_emulates(b) && !b->rearm) {
+		snprintf(msg, size, "emulates edge triggering without a rearm operation");
 		return -ENOEXEC;
 	}
 	return 0;
@@ -106,7 +115,7 @@ mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, s
 		snprintf(msg, size, "%s: no symbol " MIO_BACKEND_ENTRY_SYMBOL, path);
 		return -ENOSYS;
 	}
-	const struct mio_backend *b = entry();
+	const struct mio_backend *b = entry(&mio__backend_host);
 	err = check_descriptor(b, name, msg, size);
 	if (err < 0)
 		return err;
@@ -138,7 +147,7 @@ module_get_locked(const char *name, const struct mio_backend **ret)
 		return err;
 	}
 	mio__debug("backend '%s' loaded: %s", name, msg);
-	err = b->probe();
+	err = MIO_BACKEND_HAS(b, probe) ? b->probe() : 0;
 	mio__debug("backend '%s' probe: %s", name, err ? mio_strerror(err) : "usable");
 	if (err < 0)
 		return err;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <mio/mio.h>
@@ -25,10 +26,18 @@
 #define mio_likely(x) __builtin_expect(!!(x), 1)
 #define mio_unlikely(x) __builtin_expect(!!(x), 0)
 
-/* State shared by a poll and every clone of its registry. */
+/* State shared by a poll, every clone of its registry and its waker: a "selector family".
+ * For a backend that emulates edge triggering it also owns what the registration map
+ * (regmap.h) needs: a selector of its own for rearm() and forget(), freed last, and the
+ * lock that serialises the family's registrations. */
 struct mio_family {
-	atomic_uint refs;
+	atomic_uint refs; /* the poll, its registry clones, its waker, mio_close() in progress */
 	atomic_bool has_waker; /* one live waker per poll */
+	const struct mio_backend *backend;
+	/* Emulating backends only; selector is NULL otherwise. */
+	struct mio_selector *selector;
+	pthread_mutex_t lock;
+	struct mio__reg *regs; /* this family's records in the registration map */
 };
 
 struct mio_registry {
@@ -48,11 +57,26 @@ struct mio_events {
 	struct mio_event items[];
 };
 
-/* registry.c */
-int mio__registry_init(struct mio_registry *r, const struct mio_backend *b,
-		       struct mio_family *family);
-void mio__registry_fini(struct mio_registry *r);
+static inline bool
+mio__backend_emulates(const struct mio_backend *b)
+{
+	return (b->flags & MIO_BACKEND_EMULATES_EDGES) != 0;
+}
+
+/* family.c */
+/* A family for backend b whose first member is the selector sel (the poll's). */
+int mio__family_new(const struct mio_backend *b, struct mio_selector *sel,
+		    struct mio_family **ret);
+void mio__family_ref(struct mio_family *family);
+/* Takes a reference unless the family is already being destroyed. */
+bool mio__family_try_ref(struct mio_family *family);
 void mio__family_unref(struct mio_family *family);
+
+/* registry.c */
+/* Frees the registry's selector and drops its family reference. */
+void mio__registry_fini(struct mio_registry *r);
+/* mio_close(): every emulating family holding fd drops it (forget, else deregister). */
+void mio__registry_forget_fd(mio_fd_t fd);
 
 /* loader.c: picks and loads backend modules. Modules are never unloaded. */
 /* The process's backend: MIO_BACKEND's first usable entry, else the best probing one. */
@@ -60,25 +84,25 @@ int mio__backend_default(const struct mio_backend **ret);
 /* A backend by name: loaded, checked and probed once per process. */
 int mio__backend_by_name(const char *name, const struct mio_backend **ret);
 
-/* io.c: the backends with a live poll that emulate edge triggering (rearm_fd/forget_fd).
- * The array only grows; readers are lock-free. */
+/* Live families on emulating backends. While there are none (epoll, kqueue), re-arming is
+ * one load and a not-taken branch. */
 #define MIO_HIDDEN __attribute__((visibility("hidden")))
-extern MIO_HIDDEN atomic_size_t mio__n_emulating;
-/* Makes b's rearm/forget hooks reachable from mio_fd_rearm()/mio_close(). */
-void mio__io_activate(const struct mio_backend *b);
-void mio__rearm_slow(mio_fd_t fd);
+extern MIO_HIDDEN atomic_uint mio__n_emulating;
+/* regmap.c */
+void mio__regmap_rearm(mio_fd_t fd);
 
-/* mio's do_io after EAGAIN. With no emulating backend in the process (epoll, kqueue) it
- * is one load and a not-taken branch. */
+/* mio's do_io after EAGAIN (and after a short stream read). */
 static inline void
 mio__rearm(mio_fd_t fd)
 {
 	if (mio_unlikely(atomic_load_explicit(&mio__n_emulating, memory_order_acquire) != 0))
-		mio__rearm_slow(fd);
+		mio__regmap_rearm(fd);
 }
 
 /* debug.c: MIO_DEBUG=1 prints the loader's decisions to stderr. */
 bool mio__debug_enabled(void);
 void mio__debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The services handed to every module's entry point. */
+extern const struct mio_backend_host mio__backend_host;
 
 #endif

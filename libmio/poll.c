@@ -8,21 +8,21 @@ static int
 poll_new(const struct mio_backend *b, struct mio_poll **ret)
 {
 	struct mio_poll *p = malloc(sizeof(*p));
-	struct mio_family *family = malloc(sizeof(*family));
-	if (!p || !family) {
-		free(p);
-		free(family);
+	if (!p)
 		return -ENOMEM;
+	struct mio_registry *r = &p->registry;
+	int err = b->selector_new(&r->selector);
+	if (err == 0) {
+		err = mio__family_new(b, r->selector, &r->family);
+		if (err < 0)
+			b->selector_free(r->selector);
 	}
-	atomic_init(&family->refs, 1);
-	atomic_init(&family->has_waker, false);
-	int err = mio__registry_init(&p->registry, b, family);
 	if (err < 0) {
-		free(family);
 		free(p);
 		return err;
 	}
-	mio__io_activate(b);
+	r->backend = b;
+	r->is_clone = false;
 	*ret = p;
 	return 0;
 }
@@ -72,7 +72,10 @@ mio_poll_fd(const struct mio_poll *poll, mio_fd_t *ret)
 {
 	mio_return_val_if_fail(poll, -EINVAL);
 	mio_return_val_if_fail(ret, -EINVAL);
-	return poll->registry.backend->selector_fd(poll->registry.selector, ret);
+	const struct mio_registry *r = &poll->registry;
+	if (!MIO_BACKEND_HAS(r->backend, selector_fd))
+		return -ENOTSUP;
+	return r->backend->selector_fd(r->selector, ret);
 }
 
 MIO_API int

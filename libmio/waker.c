@@ -29,7 +29,7 @@ mio_waker_new(struct mio_registry *registry, mio_token_t token, struct mio_waker
 	}
 	w->backend = registry->backend;
 	w->family = family;
-	atomic_fetch_add_explicit(&family->refs, 1, memory_order_relaxed);
+	mio__family_ref(family);
 	*ret = w;
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -15,6 +16,7 @@
 #include <mio-backend.h>
 
 #include "platform.h"
+#include "timeout.h"
 
 _Static_assert(sizeof(struct mio_event) == sizeof(struct epoll_event),
 	       "struct mio_event must match struct epoll_event");
@@ -37,7 +39,7 @@ struct mio_backend_waker {
 #define TIME_T_MAX ((int64_t)(((uint64_t)1 << (sizeof(time_t) * 8 - 1)) - 1))
 
 /* 1: epoll_pwait2 works, 0: it does not, -1: not asked yet. */
-static int have_pwait2 = -1;
+static atomic_int have_pwait2 = -1;
 
 static int
 sys_epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct timespec *ts)
@@ -57,12 +59,12 @@ sys_epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct timespe
 static void
 detect_pwait2(int epfd)
 {
-	if (__atomic_load_n(&have_pwait2, __ATOMIC_RELAXED) >= 0)
+	if (atomic_load_explicit(&have_pwait2, memory_order_relaxed) >= 0)
 		return;
 	struct timespec zero = { 0, 0 };
 	struct epoll_event ev;
 	int r = sys_epoll_pwait2(epfd, &ev, 1, &zero);
-	__atomic_store_n(&have_pwait2, r >= 0, __ATOMIC_RELAXED);
+	atomic_store_explicit(&have_pwait2, r >= 0, memory_order_relaxed);
 }
 
 static int
@@ -139,15 +141,13 @@ epoll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity
 	} else if (timeout_ns % 1000000 == 0 && timeout_ns / 1000000 <= INT_MAX) {
 		/* Whole milliseconds: the cheapest call is exact. */
 		n = epoll_wait(sel->epfd, ev, max, (int)(timeout_ns / 1000000));
-	} else if (__atomic_load_n(&have_pwait2, __ATOMIC_RELAXED) > 0 &&
+	} else if (atomic_load_explicit(&have_pwait2, memory_order_relaxed) > 0 &&
 		   timeout_ns / 1000000000 <= TIME_T_MAX) {
 		struct timespec ts = { (time_t)(timeout_ns / 1000000000),
 				       (long)(timeout_ns % 1000000000) };
 		n = sys_epoll_pwait2(sel->epfd, ev, max, &ts);
 	} else {
-		/* Round up: 1 ns waits 1 ms, never 0. Saturate at INT_MAX ms. */
-		int64_t ms = timeout_ns / 1000000 + (timeout_ns % 1000000 != 0);
-		n = epoll_wait(sel->epfd, ev, max, ms > INT_MAX ? INT_MAX : (int)ms);
+		n = epoll_wait(sel->epfd, ev, max, mio_backend_timeout_ms(timeout_ns));
 	}
 	return n < 0 ? -errno : n;
 }
@@ -173,22 +173,23 @@ epoll_ctl_fd(struct mio_selector *sel, int op, mio_fd_t fd, mio_token_t token,
 	return epoll_ctl(sel->epfd, op, fd, &ev) < 0 ? -errno : 0;
 }
 
+/* epoll keeps no registration records: the kernel does the bookkeeping. */
 static int
 epoll_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
-		  mio_interest_t interest)
+		  mio_interest_t interest, struct mio_backend_reg **reg)
 {
 	return epoll_ctl_fd(sel, EPOLL_CTL_ADD, fd, token, interest);
 }
 
 static int
 epoll_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
-		    mio_interest_t interest)
+		    mio_interest_t interest, struct mio_backend_reg *reg)
 {
 	return epoll_ctl_fd(sel, EPOLL_CTL_MOD, fd, token, interest);
 }
 
 static int
-epoll_deregister_fd(struct mio_selector *sel, mio_fd_t fd)
+epoll_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 {
 	return epoll_ctl(sel->epfd, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;
 }
@@ -202,7 +203,7 @@ epoll_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_
 	int r = mio__sys_notify_open(&w->notify);
 	if (r == 0) {
 		/* Never read in normal operation: every write is a new edge (mio's eventfd waker). */
-		r = epoll_register_fd(sel, w->notify.read_fd, token, MIO_INTEREST_READABLE);
+		r = epoll_register_fd(sel, w->notify.read_fd, token, MIO_INTEREST_READABLE, NULL);
 		if (r < 0)
 			mio__sys_notify_close(&w->notify);
 	}
@@ -234,6 +235,7 @@ const struct mio_backend mio_backend_epoll = {
 	.size = sizeof(struct mio_backend),
 	.name = "epoll",
 	.priority = MIO_BACKEND_PRIORITY_PRIMARY,
+	.flags = 0, /* EPOLLET: the kernel triggers on edges */
 	.probe = epoll_probe,
 	.selector_new = epoll_selector_new,
 	.selector_clone = epoll_selector_clone,
@@ -246,6 +248,4 @@ const struct mio_backend mio_backend_epoll = {
 	.waker_new = epoll_waker_new,
 	.waker_wake = epoll_waker_wake,
 	.waker_free = epoll_waker_free,
-	.rearm_fd = NULL,
-	.forget_fd = NULL,
 };

@@ -37,6 +37,12 @@ void mio__sys_notify_close(struct mio__sys_notify *n);
 void *mio__sys_module_open(const char *path, int *err, char *msg, size_t msg_size);
 void *mio__sys_module_symbol(void *module, const char *symbol);
 
+/* Gives the CPU to another thread (a spin lock's back-off). */
+void mio__sys_yield(void);
+
+/* Registration-map keys: handle values >> this. SOCKETs are multiples of 4 on Windows. */
+#define MIO__SYS_HANDLE_SHIFT 0
+
 /* getenv that ignores the environment in setuid/setgid programs. */
 const char *mio__sys_secure_getenv(const char *name);
 

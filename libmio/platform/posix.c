@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,12 @@ void *
 mio__sys_module_symbol(void *module, const char *symbol)
 {
 	return dlsym(module, symbol);
+}
+
+void
+mio__sys_yield(void)
+{
+	sched_yield();
 }
 
 const char *

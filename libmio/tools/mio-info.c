@@ -54,7 +54,7 @@ list_backends(const char *dir)
 		if (err < 0) {
 			printf("  %-8s refused: %s (%s)\n", names[i], mio_strerror(err), msg);
 		} else {
-			int probe = b->probe();
+			int probe = MIO_BACKEND_HAS(b, probe) ? b->probe() : 0;
 			printf("  %-8s ABI %u.%u  priority %-3d  probe: %s\n", b->name, b->abi_major,
 			       b->abi_minor, b->priority, probe ? mio_strerror(probe) : "ok");
 			usable += probe == 0;
@@ -76,7 +76,7 @@ explain_list(const char *list)
 		const struct mio_backend *b;
 		int err = mio__backend_open(name, &b, msg, sizeof(msg));
 		if (err == 0) {
-			err = b->probe();
+			err = MIO_BACKEND_HAS(b, probe) ? b->probe() : 0;
 			snprintf(msg, sizeof(msg), "probe failed");
 		}
 		if (err < 0)

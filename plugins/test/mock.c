@@ -22,13 +22,20 @@
 #else
 #define MOCK_HAS_SELECT 1
 #endif
-#ifdef MOCK_HALF_HOOKS
-#define MOCK_HAS_REARM 1
+/* Claims to emulate edge triggering but has no rearm: refused. */
+#ifdef MOCK_NO_REARM
+#define MOCK_FLAGS MIO_BACKEND_EMULATES_EDGES
 #else
-#define MOCK_HAS_REARM 0
+#define MOCK_FLAGS 0u
 #endif
-#ifdef MOCK_TOO_SMALL /* as if built before forget_fd was added */
-#define MOCK_SIZE offsetof(struct mio_backend, forget_fd)
+/* Only what ABI 2.0 requires: no probe, no selector_fd (mio_poll_fd says -ENOTSUP). */
+#ifdef MOCK_MINIMAL
+#define MOCK_HAS_OPTIONAL 0
+#else
+#define MOCK_HAS_OPTIONAL 1
+#endif
+#ifdef MOCK_TOO_SMALL /* as if built from a header before forget was added */
+#define MOCK_SIZE offsetof(struct mio_backend, forget)
 #else
 #define MOCK_SIZE sizeof(struct mio_backend)
 #endif
@@ -66,10 +73,12 @@ mock_selector_free(struct mio_selector *sel)
 	free(sel);
 }
 
+/* A fixed fd that is never polled: enough to see the core pass selector_fd through. */
 static int
 mock_selector_fd(struct mio_selector *sel, mio_fd_t *ret)
 {
-	return -ENOTSUP;
+	*ret = 0;
+	return 0;
 }
 
 static int
@@ -80,13 +89,21 @@ mock_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 }
 
 static int
-mock_register(struct mio_selector *sel, mio_fd_t fd, mio_token_t token, mio_interest_t interest)
+mock_register(struct mio_selector *sel, mio_fd_t fd, mio_token_t token, mio_interest_t interest,
+	      struct mio_backend_reg **reg)
 {
 	return 0;
 }
 
 static int
-mock_deregister(struct mio_selector *sel, mio_fd_t fd)
+mock_reregister(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
+		mio_interest_t interest, struct mio_backend_reg *reg)
+{
+	return 0;
+}
+
+static int
+mock_deregister(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 {
 	return 0;
 }
@@ -110,11 +127,6 @@ mock_waker_free(struct mio_backend_waker *waker)
 	free(waker);
 }
 
-static void
-mock_fd_hook(mio_fd_t fd)
-{
-}
-
 const struct mio_backend mio_backend_mock = {
 	.abi_major = MOCK_ABI_MAJOR,
 	.abi_minor = MIO_BACKEND_ABI_MINOR,
@@ -122,26 +134,25 @@ const struct mio_backend mio_backend_mock = {
 	.name = MOCK_NAME,
 	/* Above every real backend, so a mix-up with the default choice would show. */
 	.priority = MIO_BACKEND_PRIORITY_PRIMARY + 1,
-	.probe = mock_probe,
+	.flags = MOCK_FLAGS,
+	.probe = MOCK_HAS_OPTIONAL ? mock_probe : NULL,
 	.selector_new = mock_selector_new,
 	.selector_clone = mock_selector_clone,
 	.selector_free = mock_selector_free,
-	.selector_fd = mock_selector_fd,
+	.selector_fd = MOCK_HAS_OPTIONAL ? mock_selector_fd : NULL,
 	.select = MOCK_HAS_SELECT ? mock_select : NULL,
 	.register_fd = mock_register,
-	.reregister_fd = mock_register,
+	.reregister_fd = mock_reregister,
 	.deregister_fd = mock_deregister,
 	.waker_new = mock_waker_new,
 	.waker_wake = mock_waker_wake,
 	.waker_free = mock_waker_free,
-	/* Both hooks or neither: a module emulating edge triggering needs both. */
-	.rearm_fd = MOCK_HAS_REARM ? mock_fd_hook : NULL,
 };
 
 #ifdef MOCK_NULL_ENTRY
 /* Exported in place of module-entry.c's: a module that answers with no descriptor. */
 __attribute__((visibility("default"))) const struct mio_backend *
-mio_backend_entry(void)
+mio_backend_entry(const struct mio_backend_host *host)
 {
 	return NULL;
 }

@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # mio-info's output and exit codes, one case per meson test entry.
-# usage: mio-info-test.sh CASE MIO_INFO BACKEND_DIR TEST_MODULE_DIR [ARG]
+# usage: mio-info-test.sh CASE MIO_INFO BACKEND_DIR TEST_MODULE_DIR ABI_MAJOR ABI_MINOR [ARG]
+# (the ABI is the core's, from plugins/include/mio-backend.h)
 set -u
 
-case_name=$1 mio_info=$2 backend_dir=$3 module_dir=$4 arg=${5-}
+case_name=$1 mio_info=$2 backend_dir=$3 module_dir=$4 abi_major=$5 abi_minor=$6 arg=${7-}
+abi="$abi_major\\.$abi_minor"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 unset MIO_BACKEND MIO_DEBUG
@@ -67,10 +69,14 @@ relative-dir)
 test-modules) # every broken module is listed with why it is refused
 	run 0 MIO_BACKEND_DIR="$module_dir" MIO_BACKEND=probefail,mock
 	has_out '^chosen: mock (from MIO_BACKEND)$'
-	has_out '^  mock  *ABI 1\.0  priority 257  probe: ok$'
-	has_out '^  probefail  *ABI 1\.0  priority 257  probe: No such device$'
+	has_out "^  mock  *ABI $abi  priority 257  probe: ok\$"
+	has_out "^  minimal  *ABI $abi  priority 257  probe: ok\$"
+	has_out "^  probefail  *ABI $abi  priority 257  probe: No such device\$"
 	has_out '^  noentry  *refused: Function not implemented (.*no symbol mio_backend_entry)$'
-	has_out '^  badabi  *refused: Exec format error (ABI 2\.0, '
+	has_out "^  badabi  *refused: Exec format error (ABI $((abi_major + 1))\\.$abi_minor, "
+	has_out "^  oldabi  *refused: Exec format error (ABI $((abi_major - 1))\\.$abi_minor, "
+	has_out '^  small  *refused: Exec format error (descriptor too small '
+	has_out '^  norearm  *refused: Exec format error (emulates edge triggering without a rearm'
 	has_out "^  misnamed  *refused: Exec format error (module calls itself 'other'"
 	has_out '^  garbage  *refused: Exec format error '
 	;;

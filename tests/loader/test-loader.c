@@ -92,8 +92,9 @@ MT_TEST(loader, mock_by_env)
 	struct mio_events *events = NULL;
 	mt_assert_ok(mio_events_new(4, &events));
 	mt_assert_err(mio_poll_poll(poll, events, 0), 0);
-	mio_fd_t fd;
-	mt_assert_err(mio_poll_fd(poll, &fd), -ENOTSUP);
+	mio_fd_t fd = MIO_FD_INVALID;
+	mt_assert_ok(mio_poll_fd(poll, &fd)); /* the mock's selector_fd says 0 */
+	mt_assert_eq(fd, 0);
 
 	struct mio_waker *waker = NULL, *second = NULL;
 	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), 1, &waker));
@@ -202,9 +203,32 @@ MT_TEST(loader, mandatory_operation_missing)
 	expect_new_fails(-ENOEXEC);
 }
 
-MT_TEST(loader, rearm_without_forget)
+MT_TEST(loader, old_abi_major)
 {
-	use_env("halfhooks");
+	use_env("oldabi");
+	expect_new_fails(-ENOEXEC);
+}
+
+/* ABI 2 makes probe and selector_fd optional: such a module loads, counts as probing
+ * fine, and mio_poll_fd() says there is no fd. */
+MT_TEST(loader, optional_operations_absent)
+{
+	use_env("minimal");
+	struct mio_poll *poll = expect_new_on("minimal");
+	mio_fd_t fd = MIO_FD_INVALID;
+	mt_assert_err(mio_poll_fd(poll, &fd), -ENOTSUP);
+	mt_assert(fd == MIO_FD_INVALID, "mio_poll_fd wrote %d on failure", (int)fd);
+	struct mio_events *events = NULL;
+	mt_assert_ok(mio_events_new(4, &events));
+	mt_assert_err(mio_poll_poll(poll, events, 0), 0);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
+/* An emulating backend must say how to re-arm; forget is optional. */
+MT_TEST(loader, emulating_without_rearm)
+{
+	use_env("norearm");
 	expect_new_fails(-ENOEXEC);
 }
 
