@@ -23,7 +23,7 @@ mio__debug_enabled(void)
 }
 
 /* One line, written with a single call so lines from several threads do not mix. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 debug_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -42,7 +42,7 @@ mio__debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 host_debug(const char *backend_name, const char *fmt, ...)
 {
 	if (!mio__debug_enabled())

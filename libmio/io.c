@@ -18,7 +18,7 @@ mio_try_io(mio_fd_t fd, ssize_t (*io)(mio_fd_t fd, void *ctx), void *ctx)
 {
 	mio_return_val_if_fail(io, -EINVAL);
 	ssize_t r = io(fd, ctx);
-	if (r == -EAGAIN || r == -EWOULDBLOCK)
+	if (mio__is_would_block(r))
 		mio__rearm(fd);
 	return r;
 }

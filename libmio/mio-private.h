@@ -91,6 +91,17 @@ extern MIO_HIDDEN atomic_uint mio__n_emulating;
 /* regmap.c */
 void mio__regmap_rearm(mio_fd_t fd);
 
+/* An I/O result that means "would block". POSIX allows EWOULDBLOCK != EAGAIN. */
+static inline bool
+mio__is_would_block(long err)
+{
+#if EWOULDBLOCK != EAGAIN
+	if (err == -EWOULDBLOCK)
+		return true;
+#endif
+	return err == -EAGAIN;
+}
+
 /* mio's do_io after EAGAIN (and after a short stream read). */
 static inline void
 mio__rearm(mio_fd_t fd)

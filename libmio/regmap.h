@@ -56,8 +56,8 @@ void mio__regmap_unlink(struct mio__reg *rec);
  * (the caller drops it), or NULL: used by mio_close() to visit every family holding fd. */
 struct mio_family *mio__regmap_any_family(mio_fd_t fd);
 
-/* Calls rearm() for every registration of fd. Thread-safe, never blocks for long, never
+/* mio__regmap_rearm(fd) (declared in mio-private.h for the inline mio__rearm()) calls
+ * rearm() for every registration of fd. Thread-safe, never blocks for long, never
  * allocates. */
-void mio__regmap_rearm(mio_fd_t fd);
 
 #endif

@@ -11,7 +11,7 @@ ssize_t
 mio__io_error(mio_fd_t fd)
 {
 	int err = -errno;
-	if (err == -EAGAIN || err == -EWOULDBLOCK)
+	if (mio__is_would_block(err))
 		mio__rearm(fd);
 	return err;
 }

@@ -21,7 +21,6 @@
 static const char DATA1[] = "Hello world";
 #define DATA1_LEN (sizeof(DATA1) - 1)
 
-extern char **environ;
 
 static void
 assert_would_block(mio_fd_t fd)

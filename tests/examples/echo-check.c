@@ -17,11 +17,10 @@
 
 #define MSG_LEN 1000
 
-extern char **environ;
 
 static pid_t server_pid;
 
-static void
+static _Noreturn void
 die(const char *what)
 {
 	fprintf(stderr, "echo-check: %s: %s\n", what, strerror(errno));

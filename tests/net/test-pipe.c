@@ -21,7 +21,6 @@
 static const char DATA1[] = "Hello world";
 #define DATA1_LEN (sizeof(DATA1) - 1)
 
-extern char **environ;
 
 /* How long mio's tests wait for a closed event, and how long these wait for events that
  * depend on the `cat` child: started under valgrind (--trace-children=yes) on a loaded

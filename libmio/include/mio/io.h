@@ -15,7 +15,8 @@
 MIO_BEGIN_DECLS
 
 /* Re-arms the fd's registration on every emulating backend it is registered with.
- * Thread-safe. Returns 0 (also when the fd is not registered anywhere). */
+ * Thread-safe. Returns 0 (also when the fd is not registered anywhere), -EBADF for an
+ * invalid handle. mio: IoSource::do_io's re-registration after WouldBlock. */
 MIO_API int mio_fd_rearm(mio_fd_t fd);
 
 /* Runs io(fd, ctx); if it returns -EAGAIN (or -EWOULDBLOCK), re-arms the fd.
