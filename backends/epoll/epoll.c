@@ -229,7 +229,7 @@ epoll_waker_free(struct mio_backend_waker *w)
 	free(w);
 }
 
-const struct mio_backend mio_backend_epoll = {
+const struct mio_backend mio__backend_epoll = {
 	.abi_major = MIO_BACKEND_ABI_MAJOR,
 	.abi_minor = MIO_BACKEND_ABI_MINOR,
 	.size = sizeof(struct mio_backend),

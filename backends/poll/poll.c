@@ -315,7 +315,7 @@ poll_waker_free(struct mio_backend_waker *w)
 	free(w);
 }
 
-const struct mio_backend mio_backend_poll = {
+const struct mio_backend mio__backend_poll = {
 	.abi_major = MIO_BACKEND_ABI_MAJOR,
 	.abi_minor = MIO_BACKEND_ABI_MINOR,
 	.size = sizeof(struct mio_backend),

@@ -127,7 +127,7 @@ mock_waker_free(struct mio_backend_waker *waker)
 	free(waker);
 }
 
-const struct mio_backend mio_backend_mock = {
+const struct mio_backend mio__backend_mock = {
 	.abi_major = MOCK_ABI_MAJOR,
 	.abi_minor = MIO_BACKEND_ABI_MINOR,
 	.size = MOCK_SIZE,
