@@ -18,8 +18,8 @@ run() {
 	status=$?
 	tr -d '\r' <"$out.raw" |
 		sed -e 's|^# .*runner-selftest\.c:[0-9]*: |# FILE:LINE: |' \
-			-e 's/^# killed by signal 11 .*/# CRASHED/' \
-			-e 's/^# crashed with exception 0xc0000005$/# CRASHED/' >"$out"
+			-e 's/^# killed by signal 4 (Illegal instruction)$/# CRASHED/' \
+			-e 's/^# crashed with exception 0xc000001d$/# CRASHED/' >"$out"
 	rm -f "$out.raw"
 	return $status
 }
