@@ -31,12 +31,13 @@ def runner(tests):
 
 def list_tests(program):
     """The program's tests as 'suite/name', from the TAP runner's or Criterion's --list."""
-    out = subprocess.run([program, "--list"], check=True, capture_output=True,
-                         text=True).stdout
+    # In the C locale Criterion draws its tree in ASCII: "|-- name", "`-- name".
+    out = subprocess.run([program, "--list"], check=True, capture_output=True, text=True,
+                         env=dict(os.environ, LC_ALL="C")).stdout
     names, suite = [], None
     for line in out.splitlines():
         header = re.fullmatch(r"(\S+): \d+ tests?", line)  # Criterion: "suite: N tests"
-        leaf = re.fullmatch(r"[├└]── (\S+)", line)          # Criterion: "├── name"
+        leaf = re.fullmatch(r"[|`]-- (\S+)", line)          # Criterion: "|-- name"
         if header:
             suite = header.group(1)
         elif leaf and suite:
