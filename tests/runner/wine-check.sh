@@ -23,7 +23,8 @@ cleanup() {
 trap cleanup EXIT
 
 x86_64-w64-mingw32-gcc -std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wformat=2 -DMT_RUNNER_TAP \
+	-Wmissing-prototypes -Wmissing-declarations -Wstrict-prototypes -Wundef -Wshadow \
+	-Wimplicit-fallthrough -Wlogical-op -Wredundant-decls -Winit-self -Wformat=2 -DMT_RUNNER_TAP \
 	-I"$src/tests/util" -I"$src/libmio/include" -I"$build/libmio/include" \
 	-o "$work/runner-selftest.exe" "$here/runner-selftest.c" \
 	"$src/tests/util/mt-tap.c" "$src/tests/util/mt-tap-win.c"
