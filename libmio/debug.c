@@ -15,8 +15,10 @@ mio__debug_enabled(void)
 	static atomic_int enabled = -1; /* -1: not read yet */
 	int e = atomic_load_explicit(&enabled, memory_order_relaxed);
 	if (e < 0) {
-		const char *v = mio__sys_secure_getenv("MIO_DEBUG");
-		e = v && *v && strcmp(v, "0") != 0;
+		char v[16];
+		int r = mio__sys_getenv("MIO_DEBUG", v, sizeof(v));
+		/* Set, not empty and not "0" (a value too long for v is none of those). */
+		e = r == -ENAMETOOLONG || (r == 0 && v[0] && strcmp(v, "0") != 0);
 		atomic_store_explicit(&enabled, e, memory_order_relaxed);
 	}
 	return e;

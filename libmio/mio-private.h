@@ -86,7 +86,11 @@ int mio__backend_by_name(const char *name, const struct mio_backend **ret);
 
 /* Live families on emulating backends. While there are none (epoll, kqueue), re-arming is
  * one load and a not-taken branch. */
+#if defined(_WIN32)
+#define MIO_HIDDEN /* a DLL exports only what is marked dllexport */
+#else
 #define MIO_HIDDEN __attribute__((visibility("hidden")))
+#endif
 extern MIO_HIDDEN atomic_uint mio__n_emulating;
 /* regmap.c */
 void mio__regmap_rearm(mio_fd_t fd);
