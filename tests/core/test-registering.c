@@ -24,8 +24,8 @@
 static void
 close_pair(mio_fd_t fds[2])
 {
-	close(fds[0]);
-	close(fds[1]);
+	mt_os_close(fds[0]);
+	mt_os_close(fds[1]);
 }
 
 struct handler {
@@ -241,11 +241,11 @@ MT_TEST(registering, reused_fd_after_hangup_and_close)
 	mio_fd_t old[2], fresh[2];
 	mt_socketpair(SOCK_STREAM, old);
 	mt_assert_ok(mio_registry_register(r, old[0], 1, MIO_INTEREST_READABLE));
-	close(old[1]);
+	mt_os_close(old[1]);
 	MT_EXPECT_EVENTS(poll, events, { 1, MT_READ_CLOSED });
 
 	mio_fd_t number = old[0];
-	close(old[0]); /* a plain close, no deregister */
+	mt_os_close(old[0]); /* a plain close, no deregister */
 	mt_socketpair(SOCK_STREAM, fresh);
 	mt_assert(fresh[0] == number || fresh[1] == number, "fd number %d not reused", number);
 	mio_fd_t reused = fresh[0] == number ? fresh[0] : fresh[1];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Port of mio's tests/tcp_stream.rs (v0.8.11). mio's echo_listener and start_listener threads
- * use std's blocking sockets; here they are plain blocking POSIX sockets on a pthread (the
+ * use std's blocking sockets; here they are plain blocking sockets on a thread (the
  * listener is bound before the thread starts, instead of sending its address back).
  *
  * not ported: is_send_and_sync: a Rust trait check; fds have no such property.
@@ -29,10 +29,10 @@ struct listener_thread {
 	int listener;
 	struct mt_inet_addr addr;
 	unsigned n_connections;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 	bool use_barrier;
 	bool shutdown_write;
-	pthread_t thread;
+	struct mt_thread *thread;
 };
 
 /* Accepts n connections, echoing everything each one sends until it closes (a reset counts
@@ -68,10 +68,10 @@ accept_and_hold(void *arg)
 	for (unsigned i = 0; i < lt->n_connections; i++) {
 		int stream = mt_peer_accept(lt->listener);
 		if (lt->use_barrier) {
-			pthread_barrier_wait(&lt->barrier);
+			mt_barrier_wait(lt->barrier);
 			if (lt->shutdown_write) {
 				mt_peer_sys(shutdown(stream, SHUT_WR));
-				pthread_barrier_wait(&lt->barrier);
+				mt_barrier_wait(lt->barrier);
 			}
 		}
 		mt_peer_close(stream);
@@ -85,7 +85,7 @@ listener_thread_start(struct listener_thread *lt, const struct mt_inet_addr *add
 {
 	lt->listener = mt_peer_listen(addr, &lt->addr);
 	if (lt->use_barrier)
-		pthread_barrier_init(&lt->barrier, NULL, 2);
+		lt->barrier = mt_barrier_new(2);
 	lt->thread = mt_thread_spawn(fn, lt);
 }
 
@@ -113,7 +113,7 @@ listener_thread_join(struct listener_thread *lt)
 	mt_thread_join(lt->thread);
 	mt_peer_close(lt->listener);
 	if (lt->use_barrier)
-		pthread_barrier_destroy(&lt->barrier);
+		mt_barrier_free(lt->barrier);
 }
 
 /* A test's poll, events and client stream. */
@@ -238,7 +238,7 @@ connected_option_test(void (*check)(mio_fd_t stream))
 	check(c.stream);
 	mt_assert_no_socket_error(c.stream);
 
-	pthread_barrier_wait(&lt.barrier);
+	mt_barrier_wait(lt.barrier);
 	listener_thread_join(&lt);
 	client_free(&c);
 }
@@ -401,10 +401,10 @@ close_event_test(int local_shutdown, bool server_shutdown_write, unsigned ready)
 	if (local_shutdown >= 0)
 		mt_assert_ok(mio_socket_shutdown(c.stream, (enum mio_shutdown)local_shutdown));
 	else
-		pthread_barrier_wait(&lt.barrier); /* the server shuts its write side down */
+		mt_barrier_wait(lt.barrier); /* the server shuts its write side down */
 	MT_EXPECT_EVENTS(c.poll, c.events, { ID1, ready });
 
-	pthread_barrier_wait(&lt.barrier);
+	mt_barrier_wait(lt.barrier);
 	listener_thread_join(&lt);
 	client_free(&c);
 }

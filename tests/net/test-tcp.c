@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Port of mio's tests/tcp.rs (v0.8.11). Peers that mio builds from std's blocking sockets
- * are plain blocking POSIX sockets here, on a pthread where mio uses a thread.
+ * are plain blocking sockets here (mt-os.h), on a thread where mio uses a thread.
  *
  * not ported: assert_size: compares Rust type sizes; libmio sockets are plain fds.
  * not ported: is_send_and_sync: a Rust trait check; fds have no such property.
@@ -15,8 +15,8 @@
 struct peer {
 	int listener;
 	struct mt_inet_addr addr;
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void
@@ -24,7 +24,7 @@ peer_start(struct peer *p, void *(*fn)(void *))
 {
 	struct mt_inet_addr any = mt_inet_any_local();
 	p->listener = mt_peer_listen(&any, &p->addr);
-	pthread_barrier_init(&p->barrier, NULL, 2);
+	p->barrier = mt_barrier_new(2);
 	p->thread = mt_thread_spawn(fn, p);
 }
 
@@ -33,7 +33,7 @@ peer_join(struct peer *p)
 {
 	mt_thread_join(p->thread);
 	mt_peer_close(p->listener);
-	pthread_barrier_destroy(&p->barrier);
+	mt_barrier_free(p->barrier);
 }
 
 /* The test's side against a peer: a poll, a stream connecting to the peer, registered as
@@ -75,7 +75,7 @@ MT_TEST(tcp, accept)
 	struct mt_inet_addr any = mt_inet_any_local();
 	mio_fd_t listener = mt_tcp_listener(&any);
 	struct mt_inet_addr addr = mt_inet_local_addr(listener);
-	pthread_t t = mt_thread_spawn(connect_and_close, &addr);
+	struct mt_thread *t = mt_thread_spawn(connect_and_close, &addr);
 
 	struct mio_poll *poll = mt_poll_new();
 	mt_register(poll, listener, 1, MIO_INTEREST_READABLE);
@@ -105,9 +105,9 @@ accept_wait_close(void *arg)
 {
 	struct peer *p = arg;
 	int s = mt_peer_accept(p->listener);
-	pthread_barrier_wait(&p->barrier);
+	mt_barrier_wait(p->barrier);
 	mt_peer_close(s);
-	pthread_barrier_wait(&p->barrier);
+	mt_barrier_wait(p->barrier);
 	return NULL;
 }
 
@@ -142,8 +142,8 @@ MT_TEST(tcp, connect)
 	struct client c = client_connect(&p, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE, 128);
 
 	mt_assert_eq(connect_round(c.poll, c.events, 0), 1);
-	pthread_barrier_wait(&p.barrier); /* tx.send */
-	pthread_barrier_wait(&p.barrier); /* rx2.recv: the peer has closed */
+	mt_barrier_wait(p.barrier); /* tx.send */
+	mt_barrier_wait(p.barrier); /* rx2.recv: the peer has closed */
 	mt_assert_eq(connect_round(c.poll, c.events, 1), 2);
 	peer_join(&p);
 
@@ -460,8 +460,8 @@ MT_TEST(tcp, write_error)
 	mt_register(poll, stream, 0, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 
 	mt_poll_until(poll, events, 0, MT_WRITABLE);
-	pthread_barrier_wait(&p.barrier); /* tx.send */
-	pthread_barrier_wait(&p.barrier); /* the peer has closed */
+	mt_barrier_wait(p.barrier); /* tx.send */
+	mt_barrier_wait(p.barrier); /* the peer has closed */
 	peer_join(&p);
 
 	static const char buf[1024];

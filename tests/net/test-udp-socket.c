@@ -462,8 +462,8 @@ MT_TEST(udp_socket, udp_socket_register)
 struct sender {
 	struct mt_inet_addr addr;
 	unsigned n;
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void *
@@ -473,7 +473,7 @@ send_packets_thread(void *arg)
 	struct mt_inet_addr any = mt_inet_any_local();
 	int socket = mt_peer_udp_bind(&any);
 	for (unsigned i = 0; i < s->n; i++) {
-		pthread_barrier_wait(&s->barrier);
+		mt_barrier_wait(s->barrier);
 		ssize_t n = sendto(socket, DATA1, DATA1_LEN, 0, MT_SOCKADDR(&s->addr));
 		mt_peer_assert(n == (ssize_t)DATA1_LEN, "sendto: %zd (%s)", n, strerror(errno));
 	}
@@ -486,7 +486,7 @@ send_packets(struct sender *s, const struct mt_inet_addr *addr, unsigned n)
 {
 	s->addr = *addr;
 	s->n = n;
-	pthread_barrier_init(&s->barrier, NULL, 2);
+	s->barrier = mt_barrier_new(2);
 	s->thread = mt_thread_spawn(send_packets_thread, s);
 }
 
@@ -494,7 +494,7 @@ static void
 sender_join(struct sender *s)
 {
 	mt_thread_join(s->thread);
-	pthread_barrier_destroy(&s->barrier);
+	mt_barrier_free(s->barrier);
 }
 
 /* udp_socket_reregister and udp_socket_no_events_after_deregister: a packet arrives while the
@@ -511,7 +511,7 @@ packet_then(mio_interest_t interest, void (*after)(struct mio_poll *, struct mio
 	send_packets(&s, &address, 1);
 	mt_register(poll, socket, ID1, interest);
 	/* Let the packet be sent. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 
 	after(poll, events, socket);
 
