@@ -23,7 +23,7 @@ fixture_init(struct fixture *f)
 	f->poll = mt_poll_new();
 	f->events = mt_events_new(64);
 	mt_assert_ok(mio_waker_new(mio_poll_registry(f->poll), 99, &f->waker));
-	mt_assert_ok(mio_unix_stream_pair(&f->pair[0], &f->pair[1]));
+	mt_socketpair(SOCK_STREAM, f->pair);
 }
 
 static void

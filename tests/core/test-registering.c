@@ -15,8 +15,6 @@
 #include "test-util.h"
 
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define SERVER ((mio_token_t)0)
 #define CLIENT ((mio_token_t)1)
@@ -230,9 +228,14 @@ MT_TEST(registering, register_reports_existing_readiness)
 	mio_poll_free(poll);
 }
 
+#if !defined(_WIN32)
 /* An fd that hung up, then was closed without deregistering: its number, reused by a new
  * socket, registers afresh (as on epoll, where close forgets it), and the old token is
- * never reported for the new socket, also after I/O re-arms it. */
+ * never reported for the new socket, also after I/O re-arms it.
+ * POSIX only: it needs the closed number back, which POSIX guarantees (lowest free fd) and
+ * Windows does not (handle values come back in no set order, so the test could not make it
+ * happen). On Windows the AFD backend hears of a plain closesocket() itself: the pending
+ * poll completes with AFD_POLL_LOCAL_CLOSE. */
 MT_TEST(registering, reused_fd_after_hangup_and_close)
 {
 	struct mio_poll *poll = mt_poll_new();
@@ -264,3 +267,4 @@ MT_TEST(registering, reused_fd_after_hangup_and_close)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif

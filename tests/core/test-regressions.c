@@ -5,7 +5,6 @@
  * Left out: issue_1893 (Windows named pipes). */
 #include "test-util.h"
 
-#include <unistd.h>
 
 #define ID1 ((mio_token_t)1)
 #define WAKE_TOKEN ((mio_token_t)10)

@@ -65,7 +65,7 @@ mt_inet_peer_addr(mio_fd_t fd)
 	return a;
 }
 
-static in_port_t
+static uint16_t
 inet_port(const struct mt_inet_addr *a)
 {
 	if (a->ss.ss_family == AF_INET)
@@ -212,7 +212,7 @@ mt_assert_no_socket_error(mio_fd_t fd)
 {
 	int err = 1;
 	mt_assert_ok(mio_socket_take_error(fd, &err));
-	mt_assert(err == 0, "pending socket error on fd %d: %s", fd, mio_strerror(err));
+	mt_assert(err == 0, "pending socket error on fd %lld: %s", (long long)fd, mio_strerror(err));
 }
 
 static int64_t

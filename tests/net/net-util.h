@@ -100,7 +100,7 @@ size_t mt_poll_nonempty(struct mio_poll *poll, struct mio_events *events);
 /* Criterion's asserts work on the test's own thread only: a helper thread that fails a check
  * prints it and aborts the process, so the test fails as crashed. */
 _Noreturn void mt_peer_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	MT_PRINTF(3, 4);
 #define mt_peer_assert(cond, ...)                                                            \
 	do {                                                                                 \
 		if (!(cond))                                                                 \

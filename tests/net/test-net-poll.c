@@ -36,7 +36,7 @@ MT_TEST(poll, zero_duration_polls_events)
 	struct mio_poll *poll = mt_poll_new();
 	struct mio_events *events = mt_events_new(16);
 	struct mt_inet_addr any = mt_inet_any_local(), addr;
-	int listener = mt_peer_listen(&any, &addr);
+	mio_fd_t listener = mt_peer_listen(&any, &addr);
 
 	mio_fd_t streams[3];
 	for (int n = 0; n < 3; n++) {
@@ -100,7 +100,7 @@ shared_free(struct shared *s)
 static mio_fd_t
 peer_thread_connect(struct shared *s)
 {
-	mio_fd_t stream = -1;
+	mio_fd_t stream = MIO_FD_INVALID;
 	mt_peer_ok(mio_tcp_stream_connect(MT_SOCKADDR(&s->addr), &stream));
 	return stream;
 }
@@ -182,7 +182,7 @@ udp_ops(void *arg)
 {
 	struct shared *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	mio_fd_t udp_socket = -1;
+	mio_fd_t udp_socket = MIO_FD_INVALID;
 	mt_peer_ok(mio_udp_bind(MT_SOCKADDR(&any), &udp_socket));
 	registry_ops_flow(s->registry, udp_socket, ID2, MIO_INTEREST_WRITABLE,
 			  MIO_INTEREST_WRITABLE | MIO_INTEREST_READABLE);
@@ -234,7 +234,7 @@ register_udp_during_poll(void *arg)
 {
 	struct shared *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	mio_fd_t socket = -1;
+	mio_fd_t socket = MIO_FD_INVALID;
 	mt_peer_ok(mio_udp_bind(MT_SOCKADDR(&any), &socket));
 
 	mt_barrier_wait(s->barrier);

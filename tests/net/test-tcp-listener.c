@@ -25,7 +25,7 @@ make_connections(void *arg)
 {
 	struct connections *c = arg;
 	for (unsigned i = 0; i < c->n; i++) {
-		int conn = mt_peer_connect(&c->addr);
+		mio_fd_t conn = mt_peer_connect(&c->addr);
 		mt_barrier_wait(c->barrier);
 		mt_peer_close(conn);
 	}

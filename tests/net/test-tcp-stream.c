@@ -14,7 +14,6 @@
  */
 #include "net-util.h"
 
-#include <unistd.h>
 
 #define DATA1 MT_DATA1
 #define DATA2 MT_DATA2
@@ -26,7 +25,7 @@
 
 /* The peer: a blocking listener served by a thread (mio's echo_listener / start_listener). */
 struct listener_thread {
-	int listener;
+	mio_fd_t listener;
 	struct mt_inet_addr addr;
 	unsigned n_connections;
 	struct mt_barrier *barrier;
@@ -43,15 +42,15 @@ echo(void *arg)
 	struct listener_thread *lt = arg;
 	char buf[128];
 	for (unsigned i = 0; i < lt->n_connections; i++) {
-		int stream = mt_peer_accept(lt->listener);
+		mio_fd_t stream = mt_peer_accept(lt->listener);
 		for (;;) {
-			ssize_t n = read(stream, buf, sizeof(buf));
-			if (n < 0 && errno == ECONNRESET)
+			ssize_t n = mt_os_read(stream, buf, sizeof(buf));
+			if (n == -ECONNRESET)
 				n = 0;
 			mt_peer_sys(n);
 			if (n == 0)
 				break;
-			ssize_t written = write(stream, buf, (size_t)n);
+			ssize_t written = mt_os_write(stream, buf, (size_t)n);
 			mt_peer_assert(written == n, "short write: %zd of %zd", written, n);
 		}
 		mt_peer_close(stream);
@@ -66,11 +65,11 @@ accept_and_hold(void *arg)
 {
 	struct listener_thread *lt = arg;
 	for (unsigned i = 0; i < lt->n_connections; i++) {
-		int stream = mt_peer_accept(lt->listener);
+		mio_fd_t stream = mt_peer_accept(lt->listener);
 		if (lt->use_barrier) {
 			mt_barrier_wait(lt->barrier);
 			if (lt->shutdown_write) {
-				mt_peer_sys(shutdown(stream, SHUT_WR));
+				mt_peer_sys(mt_os_shutdown_write(stream));
 				mt_barrier_wait(lt->barrier);
 			}
 		}
@@ -143,7 +142,7 @@ client_connected(struct client *c, const struct mt_inet_addr *addr, mio_interest
 static void
 client_free(struct client *c)
 {
-	if (c->stream >= 0)
+	if (mio_fd_is_valid(c->stream))
 		mt_close(c->stream);
 	mio_events_free(c->events);
 	mio_poll_free(c->poll);
@@ -189,14 +188,14 @@ smoke_test_tcp_stream(struct mt_inet_addr addr, mio_fd_t (*make_stream)(const st
 	mt_assert_no_socket_error(stream);
 	mt_assert_would_block(mio_stream_read(stream, buf, sizeof(buf)));
 
-	struct iovec out[2] = { { (void *)DATA1, DATA1_LEN }, { (void *)DATA2, DATA2_LEN } };
+	mio_iovec_t out[2] = { mt_iovec((void *)DATA1, DATA1_LEN), mt_iovec((void *)DATA2, DATA2_LEN) };
 	mt_assert_eq(mio_stream_writev(stream, out, 2), DATA1_LEN + DATA2_LEN);
 	MT_EXPECT_EVENTS(poll, events, { ID1, MT_READABLE });
 
 	char buf1[DATA1_LEN], buf2[DATA2_LEN + 1];
 	memset(buf1, 1, sizeof(buf1));
 	memset(buf2, 2, sizeof(buf2));
-	struct iovec in[2] = { { buf1, sizeof(buf1) }, { buf2, sizeof(buf2) } };
+	mio_iovec_t in[2] = { mt_iovec(buf1, sizeof(buf1)), mt_iovec(buf2, sizeof(buf2)) };
 	mt_assert_eq(mio_stream_readv(stream, in, 2), DATA1_LEN + DATA2_LEN);
 	mt_assert(memcmp(buf1, DATA1, DATA1_LEN) == 0, "buf1 != DATA1");
 	mt_assert(memcmp(buf2, DATA2, DATA2_LEN) == 0, "buf2 != DATA2");
@@ -308,7 +307,7 @@ shutdown_after_echo(const char *data, size_t len, enum mio_shutdown how)
 		mt_assert_err(mio_stream_write(c.stream, DATA2, DATA2_LEN), -EPIPE);
 
 	mt_close(c.stream);
-	c.stream = -1;
+	c.stream = MIO_FD_INVALID;
 	listener_thread_join(&lt);
 	client_free(&c);
 }
@@ -335,7 +334,7 @@ static void
 idle_echo_finish(struct listener_thread *lt, struct client *c)
 {
 	mt_close(c->stream);
-	c->stream = -1;
+	c->stream = MIO_FD_INVALID;
 	listener_thread_join(lt);
 	client_free(c);
 }
@@ -429,11 +428,11 @@ MT_TEST(tcp_stream, tcp_reset_close_event)
 	struct mio_poll *poll = mt_poll_new();
 	struct mio_events *events = mt_events_new(16);
 	struct mt_inet_addr any = mt_inet_any_local(), sockaddr;
-	int listener = mt_peer_listen(&any, &sockaddr);
+	mio_fd_t listener = mt_peer_listen(&any, &sockaddr);
 
 	mio_fd_t stream = mt_tcp_connect(&sockaddr);
 	mt_register(poll, stream, ID1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
-	int server_stream = mt_peer_accept(listener);
+	mio_fd_t server_stream = mt_peer_accept(listener);
 
 	MT_EXPECT_EVENTS(poll, events, { ID1, MT_WRITABLE });
 	mt_checked_write(mio_stream_write(stream, DATA1, DATA1_LEN), DATA1_LEN);
@@ -490,14 +489,14 @@ MT_TEST(tcp_stream, priority_event_on_oob_data)
 	struct mio_poll *poll = mt_poll_new();
 	struct mio_events *events = mt_events_new(16);
 	struct mt_inet_addr any = mt_inet_any_local(), addr;
-	int listener = mt_peer_listen(&any, &addr);
+	mio_fd_t listener = mt_peer_listen(&any, &addr);
 
 	mio_fd_t client = mt_tcp_connect(&addr);
 	mt_register(poll, client, 0, MIO_INTEREST_READABLE | MIO_INTEREST_PRIORITY);
-	int stream = mt_peer_accept(listener);
+	mio_fd_t stream = mt_peer_accept(listener);
 
 	/* Sending out-of-band data should trigger a priority event. */
-	mt_peer_sys(send(stream, DATA1, DATA1_LEN, MSG_OOB));
+	mt_peer_sys(mt_os_send_oob(stream, DATA1, DATA1_LEN));
 	MT_EXPECT_EVENTS(poll, events, { 0, MT_READABLE | MT_PRIORITY });
 
 	mt_peer_close(stream);

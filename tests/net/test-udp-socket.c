@@ -12,7 +12,6 @@
  */
 #include "net-util.h"
 
-#include <arpa/inet.h>
 
 #define DATA1 MT_DATA1
 #define DATA2 MT_DATA2
@@ -471,7 +470,7 @@ send_packets_thread(void *arg)
 {
 	struct sender *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	int socket = mt_peer_udp_bind(&any);
+	mio_fd_t socket = mt_peer_udp_bind(&any);
 	for (unsigned i = 0; i < s->n; i++) {
 		mt_barrier_wait(s->barrier);
 		ssize_t n = sendto(socket, DATA1, DATA1_LEN, 0, MT_SOCKADDR(&s->addr));
@@ -631,11 +630,12 @@ MT_TEST(udp_socket, multicast)
 	struct mio_poll *poll = mt_poll_new();
 	mio_fd_t tx = bind_any(), rx = bind_any();
 
+	/* 127.0.0.1, 227.1.1.100 and 227.1.1.101 (htonl needs no header beyond <mio/net.h>). */
 	struct in_addr iface, group;
-	inet_pton(AF_INET, "127.0.0.1", &iface);
-	inet_pton(AF_INET, "227.1.1.100", &group);
+	iface.s_addr = htonl(0x7f000001);
+	group.s_addr = htonl(0xe3010164);
 	mt_assert_ok(mio_udp_join_multicast_v4(rx, &group, &iface));
-	inet_pton(AF_INET, "227.1.1.101", &group);
+	group.s_addr = htonl(0xe3010165);
 	mt_assert_ok(mio_udp_join_multicast_v4(rx, &group, &iface));
 
 	mt_register(poll, tx, SENDER, MIO_INTEREST_WRITABLE);

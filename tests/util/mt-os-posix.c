@@ -160,6 +160,12 @@ mt_os_send_oob(mio_fd_t fd, const void *buf, size_t len)
 	return r < 0 ? -errno : r;
 }
 
+mio_iovec_t
+mt_iovec(void *base, size_t len)
+{
+	return (mio_iovec_t){ .iov_base = base, .iov_len = len };
+}
+
 int
 mt_os_shutdown_write(mio_fd_t fd)
 {

@@ -200,6 +200,12 @@ mt_os_send_oob(mio_fd_t fd, const void *buf, size_t len)
 	return result(send(fd, buf, clamp(len), MSG_OOB));
 }
 
+mio_iovec_t
+mt_iovec(void *base, size_t len)
+{
+	return (mio_iovec_t){ .len = (ULONG)len, .buf = base };
+}
+
 int
 mt_os_shutdown_write(mio_fd_t fd)
 {

@@ -13,6 +13,14 @@
 
 #include <mio/net.h>
 
+/* printf-style checking of the C99 formats the tests use (%zu...): mingw's printf family
+ * is gnu_printf with __USE_MINGW_ANSI_STDIO, while plain "printf" means msvcrt's there. */
+#if defined(__MINGW32__)
+#define MT_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define MT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 /* --- Threads ------------------------------------------------------------------------- */
 
 struct mt_thread;
@@ -49,6 +57,9 @@ int mt_os_setsockopt(mio_fd_t fd, int level, int name, const void *value, sockle
 ssize_t mt_os_read(mio_fd_t fd, void *buf, size_t len);
 ssize_t mt_os_write(mio_fd_t fd, const void *buf, size_t len);
 ssize_t mt_os_send_oob(mio_fd_t fd, const void *buf, size_t len);
+/* One buffer for mio_stream_readv/writev (struct iovec and WSABUF order their fields
+ * differently). */
+mio_iovec_t mt_iovec(void *base, size_t len);
 /* shutdown(SHUT_WR). */
 int mt_os_shutdown_write(mio_fd_t fd);
 /* A receive timeout (SO_RCVTIMEO, whose type differs). */
