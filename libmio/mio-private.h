@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include <mio/mio.h>
@@ -36,7 +35,7 @@ struct mio_family {
 	const struct mio_backend *backend;
 	/* Emulating backends only; selector is NULL otherwise. */
 	struct mio_selector *selector;
-	pthread_mutex_t lock;
+	mio__sys_mutex lock;
 	struct mio__reg *regs; /* this family's records in the registration map */
 };
 

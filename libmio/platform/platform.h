@@ -35,8 +35,11 @@ int mio__sys_socket_error(void);
 /* --- Locks and one-time initialisation (pthreads; SRWLOCK and INIT_ONCE on Windows) -- */
 
 /* mio__sys_mutex and mio__sys_once come from the OS header, with static initialisers
- * MIO__SYS_MUTEX_INIT and MIO__SYS_ONCE_INIT; neither needs an init or destroy call.
- * The mutex is not recursive. */
+ * MIO__SYS_MUTEX_INIT and MIO__SYS_ONCE_INIT; statically allocated ones need no init or
+ * destroy call, others get mio__sys_mutex_init() and mio__sys_mutex_destroy(). The mutex
+ * is not recursive. */
+void mio__sys_mutex_init(mio__sys_mutex *mutex);
+void mio__sys_mutex_destroy(mio__sys_mutex *mutex);
 void mio__sys_mutex_lock(mio__sys_mutex *mutex);
 void mio__sys_mutex_unlock(mio__sys_mutex *mutex);
 /* Runs fn exactly once per once-object; concurrent callers wait until it has returned. */

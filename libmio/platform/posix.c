@@ -173,6 +173,18 @@ mio__sys_socket_error(void)
 }
 
 void
+mio__sys_mutex_init(mio__sys_mutex *mutex)
+{
+	pthread_mutex_init(mutex, NULL);
+}
+
+void
+mio__sys_mutex_destroy(mio__sys_mutex *mutex)
+{
+	pthread_mutex_destroy(mutex);
+}
+
+void
 mio__sys_mutex_lock(mio__sys_mutex *mutex)
 {
 	pthread_mutex_lock(mutex);

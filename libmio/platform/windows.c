@@ -47,6 +47,18 @@ mio__sys_yield(void)
 }
 
 void
+mio__sys_mutex_init(mio__sys_mutex *mutex)
+{
+	InitializeSRWLock(mutex);
+}
+
+void
+mio__sys_mutex_destroy(mio__sys_mutex *mutex)
+{
+	/* An SRWLOCK holds no resources. */
+}
+
+void
 mio__sys_mutex_lock(mio__sys_mutex *mutex)
 {
 	AcquireSRWLockExclusive(mutex);
