@@ -140,6 +140,8 @@ MT_TEST(loader, unset_picks_a_built_backend)
 	const char *built = getenv("MT_BUILT_BACKENDS");
 	const char *dir = getenv("MT_BACKEND_DIR");
 	mt_assert(built && dir, "MT_BUILT_BACKENDS and MT_BACKEND_DIR must be set");
+	if (!built[0])
+		mt_skip("this build has no backend to pick");
 	use_env_dir(NULL, dir);
 	struct mio_poll *poll = NULL;
 	mt_assert_ok(mio_poll_new(&poll));

@@ -9,6 +9,9 @@
  * either (Linux allows send_to on a connected socket).
  * multicast: joins the groups on the loopback interface (127.0.0.1) instead of 0.0.0.0, so
  * the test needs no multicast route.
+ * Not on Windows: readable_after_taking_an_error (libmio's own). Winsock reports an ICMP
+ * port unreachable on a UDP socket as WSAECONNRESET from the next receive, not as a pending
+ * SO_ERROR with error readiness, and under Wine 8.0 AFD reports no event for it at all.
  */
 #include "net-util.h"
 
@@ -397,8 +400,12 @@ MT_TEST(udp_socket, unconnected_udp_socket_connected_methods)
 	mt_register(poll, socket2, ID2, MIO_INTEREST_READABLE);
 	MT_EXPECT_EVENTS(poll, events, { ID1, MT_WRITABLE });
 
-	/* Socket is unconnected, but we're using a connected method ("address required"). */
-	mt_assert_err(mio_udp_send(socket1, DATA1, DATA1_LEN), -EDESTADDRREQ);
+	/* Socket is unconnected, but we're using a connected method ("address required"; on
+	 * Windows WSAENOTCONN, os error 10057 in mio's test). Wine 8.0 answers WSAEINVAL
+	 * instead: a known Wine difference, asserted as such so neither answer slips by. */
+	int unconnected = mt_os_is_windows() ? (mt_os_is_wine() ? -EINVAL : -ENOTCONN)
+					     : -EDESTADDRREQ;
+	mt_assert_err(mio_udp_send(socket1, DATA1, DATA1_LEN), unconnected);
 
 	/* Now send some actual data. */
 	mt_checked_write(mio_udp_send_to(socket1, DATA1, DATA1_LEN, MT_SOCKADDR(&address2)),
@@ -729,6 +736,7 @@ MT_TEST(udp_socket, et_behavior_recv_from)
 	close_all(poll, events, (mio_fd_t[]){ socket1, socket2 }, 2);
 }
 
+#if !defined(_WIN32) /* see the top of the file */
 /* libmio: a socket error reported as an event and consumed with take_error leaves the
  * socket watched: a datagram that arrives afterwards is reported (emulating backends stop
  * watching an fd when they report an error, and take_error re-arms it). */
@@ -765,3 +773,4 @@ MT_TEST(udp_socket, readable_after_taking_an_error)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif

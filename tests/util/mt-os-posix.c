@@ -87,6 +87,18 @@ mt_setenv(const char *name, const char *value)
 	mt_assert(r == 0, "setenv %s: %s", name, strerror(errno));
 }
 
+bool
+mt_os_is_windows(void)
+{
+	return false;
+}
+
+bool
+mt_os_is_wine(void)
+{
+	return false;
+}
+
 int
 mt_open_handle_count(void)
 {

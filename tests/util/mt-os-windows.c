@@ -45,29 +45,44 @@ mt_thread_join(struct mt_thread *thread)
 	free(thread);
 }
 
+/* A lock and a condition variable, not SYNCHRONIZATION_BARRIER: Wine 8.0 does not implement
+ * InitializeSynchronizationBarrier (the call aborts the process). */
 struct mt_barrier {
-	SYNCHRONIZATION_BARRIER barrier;
+	SRWLOCK lock;
+	CONDITION_VARIABLE all_here;
+	unsigned count, waiting, generation;
 };
 
 struct mt_barrier *
 mt_barrier_new(unsigned count)
 {
-	struct mt_barrier *b = malloc(sizeof(*b));
-	mt_assert(b != NULL && InitializeSynchronizationBarrier(&b->barrier, (LONG)count, -1),
-		  "InitializeSynchronizationBarrier");
+	struct mt_barrier *b = calloc(1, sizeof(*b));
+	mt_assert(b != NULL, "out of memory");
+	InitializeSRWLock(&b->lock);
+	InitializeConditionVariable(&b->all_here);
+	b->count = count;
 	return b;
 }
 
 void
 mt_barrier_wait(struct mt_barrier *barrier)
 {
-	EnterSynchronizationBarrier(&barrier->barrier, 0);
+	AcquireSRWLockExclusive(&barrier->lock);
+	unsigned generation = barrier->generation;
+	if (++barrier->waiting == barrier->count) {
+		barrier->waiting = 0;
+		barrier->generation++;
+		WakeAllConditionVariable(&barrier->all_here);
+	} else {
+		while (generation == barrier->generation)
+			SleepConditionVariableSRW(&barrier->all_here, &barrier->lock, INFINITE, 0);
+	}
+	ReleaseSRWLockExclusive(&barrier->lock);
 }
 
 void
 mt_barrier_free(struct mt_barrier *barrier)
 {
-	DeleteSynchronizationBarrier(&barrier->barrier);
 	free(barrier);
 }
 
@@ -90,13 +105,24 @@ mt_sleep_ms(unsigned ms)
 void
 mt_setenv(const char *name, const char *value)
 {
-	/* The process environment, which libmio reads with GetEnvironmentVariableW (the CRT's
-	 * copy that getenv() reads is updated too, for the tests' own getenv calls). */
+	/* The process environment, which libmio reads with GetEnvironmentVariableW. Not the
+	 * CRT's copy: _putenv("NAME=") would delete the variable, and an empty value is one of
+	 * the cases the loader tests set. */
 	mt_assert(SetEnvironmentVariableA(name, value), "SetEnvironmentVariable %s: error %lu",
 		  name, (unsigned long)GetLastError());
-	char entry[4200];
-	snprintf(entry, sizeof(entry), "%s=%s", name, value ? value : "");
-	_putenv(entry);
+}
+
+bool
+mt_os_is_windows(void)
+{
+	return true;
+}
+
+bool
+mt_os_is_wine(void)
+{
+	HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+	return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
 
 int

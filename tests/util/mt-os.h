@@ -27,7 +27,8 @@ struct mt_thread;
 struct mt_thread *mt_thread_spawn(void *(*fn)(void *), void *arg);
 void mt_thread_join(struct mt_thread *thread);
 
-/* A barrier for count threads (pthread_barrier_t, SYNCHRONIZATION_BARRIER). */
+/* A barrier for count threads (pthread_barrier_t; a lock and a condition variable on
+ * Windows). */
 struct mt_barrier;
 struct mt_barrier *mt_barrier_new(unsigned count);
 void mt_barrier_wait(struct mt_barrier *barrier);
@@ -40,6 +41,11 @@ int64_t mt_now_ns(void);
 void mt_sleep_ms(unsigned ms);
 /* Sets name (value NULL: unsets it) for this process, where libmio reads it. */
 void mt_setenv(const char *name, const char *value);
+/* Which system the test runs on, for the few assertions that name a platform's answer.
+ * mt_os_is_wine(): Windows emulated by Wine (ntdll exports wine_get_version), where Wine's
+ * answer is known to differ from Windows'. */
+bool mt_os_is_windows(void);
+bool mt_os_is_wine(void);
 /* How many fds (handles) the process has open; for leak checks. */
 int mt_open_handle_count(void);
 /* True when the module at path is mapped into the process (without loading it). */
