@@ -15,9 +15,6 @@
 #include <windows.h>
 #include <psapi.h>
 
-static _Thread_local bool counting;
-static _Thread_local size_t allocations;
-
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
@@ -25,52 +22,45 @@ static void *(*real_aligned_malloc)(size_t, size_t);
 static LPVOID(WINAPI *real_heap_alloc)(HANDLE, DWORD, SIZE_T);
 static LPVOID(WINAPI *real_heap_realloc)(HANDLE, DWORD, LPVOID, SIZE_T);
 
-static void
-count(void)
-{
-	if (counting)
-		allocations++;
-}
-
 static void *
 counting_malloc(size_t size)
 {
-	count();
+	alloc_count_one();
 	return real_malloc(size);
 }
 
 static void *
 counting_calloc(size_t n, size_t size)
 {
-	count();
+	alloc_count_one();
 	return real_calloc(n, size);
 }
 
 static void *
 counting_realloc(void *p, size_t size)
 {
-	count();
+	alloc_count_one();
 	return real_realloc(p, size);
 }
 
 static void *
 counting_aligned_malloc(size_t size, size_t align)
 {
-	count();
+	alloc_count_one();
 	return real_aligned_malloc(size, align);
 }
 
 static LPVOID WINAPI
 counting_heap_alloc(HANDLE heap, DWORD flags, SIZE_T size)
 {
-	count();
+	alloc_count_one();
 	return real_heap_alloc(heap, flags, size);
 }
 
 static LPVOID WINAPI
 counting_heap_realloc(HANDLE heap, DWORD flags, LPVOID p, SIZE_T size)
 {
-	count();
+	alloc_count_one();
 	return real_heap_realloc(heap, flags, p, size);
 }
 
@@ -170,13 +160,5 @@ alloc_count_start(void)
 	if (!hooks[0].wrapper)
 		init_hooks();
 	patch_loaded_modules();
-	allocations = 0;
-	counting = true;
-}
-
-size_t
-alloc_count_stop(void)
-{
-	counting = false;
-	return allocations;
+	alloc_count_reset();
 }
