@@ -5,7 +5,6 @@
 #include <mio/mio.h>
 #include <mio/net.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 

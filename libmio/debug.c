@@ -15,15 +15,17 @@ mio__debug_enabled(void)
 	static atomic_int enabled = -1; /* -1: not read yet */
 	int e = atomic_load_explicit(&enabled, memory_order_relaxed);
 	if (e < 0) {
-		const char *v = mio__sys_secure_getenv("MIO_DEBUG");
-		e = v && *v && strcmp(v, "0") != 0;
+		char v[16];
+		int r = mio__sys_getenv("MIO_DEBUG", v, sizeof(v));
+		/* Set, not empty and not "0" (a value too long for v is none of those). */
+		e = r == -ENAMETOOLONG || (r == 0 && v[0] && strcmp(v, "0") != 0);
 		atomic_store_explicit(&enabled, e, memory_order_relaxed);
 	}
 	return e;
 }
 
 /* One line, written with a single call so lines from several threads do not mix. */
-static void __attribute__((format(printf, 2, 0)))
+static void MIO__PRINTF(2, 0)
 debug_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -42,7 +44,7 @@ mio__debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __attribute__((format(printf, 2, 3)))
+static void MIO__PRINTF(2, 3)
 host_debug(const char *backend_name, const char *fmt, ...)
 {
 	if (!mio__debug_enabled())

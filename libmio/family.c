@@ -25,7 +25,7 @@ mio__family_new(const struct mio_backend *b, struct mio_selector *sel, struct mi
 			free(f);
 			return err;
 		}
-		pthread_mutex_init(&f->lock, NULL);
+		mio__sys_mutex_init(&f->lock);
 		atomic_fetch_add_explicit(&mio__n_emulating, 1, memory_order_release);
 	}
 	*ret = f;
@@ -58,15 +58,15 @@ static void
 family_destroy(struct mio_family *f)
 {
 	if (f->selector) {
-		pthread_mutex_lock(&f->lock);
+		mio__sys_mutex_lock(&f->lock);
 		while (f->regs) {
 			struct mio__reg *r = f->regs;
 			mio__regmap_unlink(r);
 			mio__regmap_release(r);
 		}
-		pthread_mutex_unlock(&f->lock);
+		mio__sys_mutex_unlock(&f->lock);
 		f->backend->selector_free(f->selector);
-		pthread_mutex_destroy(&f->lock);
+		mio__sys_mutex_destroy(&f->lock);
 		atomic_fetch_sub_explicit(&mio__n_emulating, 1, memory_order_relaxed);
 	}
 	free(f);

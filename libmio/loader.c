@@ -4,7 +4,6 @@
 #include "mio-private.h"
 #include "loader.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +15,7 @@ struct module {
 	const struct mio_backend *backend;
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static mio__sys_mutex lock = MIO__SYS_MUTEX_INIT;
 static struct module modules[MAX_MODULES];
 static size_t n_modules;
 
@@ -34,18 +33,17 @@ mio__backend_name_is_valid(const char *name, size_t len)
 }
 
 int
-mio__backend_dir(const char **ret)
+mio__backend_dir(char *buf, size_t size)
 {
-	const char *dir = mio__sys_secure_getenv("MIO_BACKEND_DIR");
-	if (!dir) {
-		*ret = MIO_BACKENDDIR;
-		return 0;
-	}
-	if (dir[0] != '/') {
-		mio__debug("MIO_BACKEND_DIR='%s' refused: not an absolute path", dir);
+	int err = mio__sys_getenv("MIO_BACKEND_DIR", buf, size);
+	if (err == -ENOENT)
+		return mio__sys_backend_dir(buf, size);
+	if (err < 0)
+		return err;
+	if (!mio__sys_path_is_absolute(buf)) {
+		mio__debug("MIO_BACKEND_DIR='%s' refused: not an absolute path", buf);
 		return -EINVAL;
 	}
-	*ret = dir;
 	return 0;
 }
 
@@ -93,13 +91,17 @@ check_descriptor(const struct mio_backend *b, const char *name, char *msg, size_
 int
 mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size)
 {
-	const char *dir;
-	int err = mio__backend_dir(&dir);
-	if (err < 0) {
+	char dir[MIO_PATH_MAX];
+	int err = mio__backend_dir(dir, sizeof(dir));
+	if (err == -EINVAL) {
 		snprintf(msg, size, "MIO_BACKEND_DIR must be an absolute path");
 		return err;
 	}
-	char path[4096];
+	if (err < 0) {
+		snprintf(msg, size, "no backend directory: %s", mio_strerror(err));
+		return err;
+	}
+	char path[MIO_PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s" MIO__SYS_PATH_SEP "mio-%s" MIO_MODULE_SUFFIX, dir,
 		     name) >= (int)sizeof(path)) {
 		snprintf(msg, size, "module path too long");
@@ -166,9 +168,9 @@ mio__backend_by_name(const char *name, const struct mio_backend **ret)
 		mio__debug("backend name '%s' refused: names match [a-z0-9_-]+", name);
 		return -EINVAL;
 	}
-	pthread_mutex_lock(&lock);
+	mio__sys_mutex_lock(&lock);
 	int err = module_get_locked(name, ret);
-	pthread_mutex_unlock(&lock);
+	mio__sys_mutex_unlock(&lock);
 	return err;
 }
 
@@ -244,24 +246,27 @@ choose_best(const struct mio_backend **ret)
 	return 0;
 }
 
-static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static mio__sys_once default_once = MIO__SYS_ONCE_INIT;
 static int default_err;
 static const struct mio_backend *default_backend;
 
 static void
 resolve_default(void)
 {
-	const char *env = mio__sys_secure_getenv("MIO_BACKEND");
-	if (env)
+	char env[MIO_BACKEND_LIST_MAX];
+	int err = mio__sys_getenv("MIO_BACKEND", env, sizeof(env));
+	if (err == 0)
 		default_err = mio__backend_choose(env, &default_backend);
-	else
+	else if (err == -ENOENT)
 		default_err = choose_best(&default_backend);
+	else
+		default_err = err == -ENAMETOOLONG ? -EINVAL : err;
 }
 
 int
 mio__backend_default(const struct mio_backend **ret)
 {
-	pthread_once(&default_once, resolve_default);
+	mio__sys_call_once(&default_once, resolve_default);
 	if (default_err == 0)
 		*ret = default_backend;
 	return default_err;

@@ -6,10 +6,15 @@
 #include "mio-private.h"
 
 #define MIO_BACKEND_NAME_MAX 32
+/* Longest MIO_BACKEND value read: far more names than there are backends. */
+#define MIO_BACKEND_LIST_MAX 1024
+/* Longest backend directory or module path. */
+#define MIO_PATH_MAX 4096
 
 bool mio__backend_name_is_valid(const char *name, size_t len);
-/* The directory modules are loaded from: MIO_BACKEND_DIR (absolute only) or the built-in. */
-int mio__backend_dir(const char **ret);
+/* The directory modules are loaded from, copied into buf: MIO_BACKEND_DIR (absolute only,
+ * else -EINVAL) or the platform's (mio__sys_backend_dir()). */
+int mio__backend_dir(char *buf, size_t size);
 /* Opens <dir>/mio-<name> and checks its descriptor, without probing or caching.
  * msg receives what happened, in words. */
 int mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size);

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include <mio/mio.h>
@@ -36,7 +35,7 @@ struct mio_family {
 	const struct mio_backend *backend;
 	/* Emulating backends only; selector is NULL otherwise. */
 	struct mio_selector *selector;
-	pthread_mutex_t lock;
+	mio__sys_mutex lock;
 	struct mio__reg *regs; /* this family's records in the registration map */
 };
 
@@ -86,7 +85,11 @@ int mio__backend_by_name(const char *name, const struct mio_backend **ret);
 
 /* Live families on emulating backends. While there are none (epoll, kqueue), re-arming is
  * one load and a not-taken branch. */
+#if defined(_WIN32)
+#define MIO_HIDDEN /* a DLL exports only what is marked dllexport */
+#else
 #define MIO_HIDDEN __attribute__((visibility("hidden")))
+#endif
 extern MIO_HIDDEN atomic_uint mio__n_emulating;
 /* regmap.c */
 void mio__regmap_rearm(mio_fd_t fd);
@@ -112,7 +115,7 @@ mio__rearm(mio_fd_t fd)
 
 /* debug.c: MIO_DEBUG=1 prints the loader's decisions to stderr. */
 bool mio__debug_enabled(void);
-void mio__debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mio__debug(const char *fmt, ...) MIO__PRINTF(1, 2);
 /* The services handed to every module's entry point. */
 extern const struct mio_backend_host mio__backend_host;
 

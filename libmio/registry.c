@@ -27,7 +27,7 @@ register_emulated(struct mio_registry *r, mio_fd_t fd, mio_token_t token,
 	struct mio_family *f = r->family;
 	if (!mio__regmap_can_hold(fd))
 		return -EBADF;
-	pthread_mutex_lock(&f->lock);
+	mio__sys_mutex_lock(&f->lock);
 	struct mio__reg *rec = mio__regmap_find(fd, f);
 	int err;
 	if (rec) {
@@ -48,7 +48,7 @@ register_emulated(struct mio_registry *r, mio_fd_t fd, mio_token_t token,
 		else
 			mio__regmap_release(rec);
 	}
-	pthread_mutex_unlock(&f->lock);
+	mio__sys_mutex_unlock(&f->lock);
 	return err;
 }
 
@@ -57,11 +57,11 @@ reregister_emulated(struct mio_registry *r, mio_fd_t fd, mio_token_t token,
 		    mio_interest_t interest)
 {
 	struct mio_family *f = r->family;
-	pthread_mutex_lock(&f->lock);
+	mio__sys_mutex_lock(&f->lock);
 	struct mio__reg *rec = mio__regmap_find(fd, f);
 	int err = r->backend->reregister_fd(r->selector, fd, token, interest,
 					    rec ? rec->breg : NULL);
-	pthread_mutex_unlock(&f->lock);
+	mio__sys_mutex_unlock(&f->lock);
 	return err;
 }
 
@@ -71,14 +71,14 @@ static int
 deregister_emulated(struct mio_registry *r, mio_fd_t fd)
 {
 	struct mio_family *f = r->family;
-	pthread_mutex_lock(&f->lock);
+	mio__sys_mutex_lock(&f->lock);
 	struct mio__reg *rec = mio__regmap_find(fd, f);
 	if (rec)
 		mio__regmap_unlink(rec);
 	int err = r->backend->deregister_fd(r->selector, fd, rec ? rec->breg : NULL);
 	if (rec)
 		mio__regmap_release(rec);
-	pthread_mutex_unlock(&f->lock);
+	mio__sys_mutex_unlock(&f->lock);
 	return err;
 }
 
@@ -123,7 +123,7 @@ mio__registry_forget_fd(mio_fd_t fd)
 {
 	struct mio_family *f;
 	while ((f = mio__regmap_any_family(fd))) {
-		pthread_mutex_lock(&f->lock);
+		mio__sys_mutex_lock(&f->lock);
 		struct mio__reg *rec = mio__regmap_find(fd, f);
 		if (rec) {
 			mio__regmap_unlink(rec);
@@ -133,7 +133,7 @@ mio__registry_forget_fd(mio_fd_t fd)
 				f->backend->deregister_fd(f->selector, fd, rec->breg);
 			mio__regmap_release(rec);
 		}
-		pthread_mutex_unlock(&f->lock);
+		mio__sys_mutex_unlock(&f->lock);
 		mio__family_unref(f);
 	}
 }

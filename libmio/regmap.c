@@ -8,7 +8,6 @@
  * range in use. */
 #include "regmap.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 #define TOP_BITS 10
@@ -31,9 +30,9 @@ struct mid {
 static struct leaf first_leaf;
 static struct mid first_mid = { .leaves = { &first_leaf } };
 static _Atomic(struct mid *) top[1 << TOP_BITS] = { &first_mid };
-static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER; /* adding nodes */
+static mio__sys_mutex grow_lock = MIO__SYS_MUTEX_INIT; /* adding nodes */
 
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static mio__sys_mutex pool_lock = MIO__SYS_MUTEX_INIT;
 static struct mio__reg *pool; /* free records, linked through next */
 
 static uint64_t
@@ -74,7 +73,7 @@ entry_get(mio_fd_t fd)
 	if (e)
 		return e;
 	uint64_t k = key_of(fd);
-	pthread_mutex_lock(&grow_lock);
+	mio__sys_mutex_lock(&grow_lock);
 	_Atomic(struct mid *) *mp = &top[k >> (MID_BITS + LEAF_BITS)];
 	struct mid *m = atomic_load_explicit(mp, memory_order_relaxed);
 	if (!m && (m = calloc(1, sizeof(*m))))
@@ -87,7 +86,7 @@ entry_get(mio_fd_t fd)
 		if (l)
 			e = &l->entries[k & ((1 << LEAF_BITS) - 1)];
 	}
-	pthread_mutex_unlock(&grow_lock);
+	mio__sys_mutex_unlock(&grow_lock);
 	return e;
 }
 
@@ -135,21 +134,21 @@ mio__regmap_find(mio_fd_t fd, const struct mio_family *family)
 struct mio__reg *
 mio__regmap_alloc(void)
 {
-	pthread_mutex_lock(&pool_lock);
+	mio__sys_mutex_lock(&pool_lock);
 	struct mio__reg *r = pool;
 	if (r)
 		pool = r->next;
-	pthread_mutex_unlock(&pool_lock);
+	mio__sys_mutex_unlock(&pool_lock);
 	return r ? r : malloc(sizeof(*r));
 }
 
 void
 mio__regmap_release(struct mio__reg *rec)
 {
-	pthread_mutex_lock(&pool_lock);
+	mio__sys_mutex_lock(&pool_lock);
 	rec->next = pool;
 	pool = rec;
-	pthread_mutex_unlock(&pool_lock);
+	mio__sys_mutex_unlock(&pool_lock);
 }
 
 int

@@ -5,16 +5,17 @@
 
 #include "mio-private.h"
 
-#include <sys/socket.h>
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* Apple: SO_NOSIGPIPE is set on the socket instead */
+#if defined(_WIN32)
+#include "net-windows.h"
+#else
+#include "net-posix.h"
 #endif
 
 #define MIO_NET_BACKLOG 1024
 
 /* socket.c: the cold half of mio__io(): returns -errno and re-arms fd on -EAGAIN. Must be
- * called right after the failed syscall, before anything can touch errno. */
+ * called right after the failed syscall, before anything can touch errno (or Winsock's
+ * last error). */
 ssize_t mio__io_error(mio_fd_t fd) __attribute__((cold));
 
 /* mio's do_io on a syscall's result: the count, or -errno with a re-arm on -EAGAIN. */
@@ -26,48 +27,44 @@ mio__io(mio_fd_t fd, ssize_t r)
 	return mio__io_error(fd);
 }
 
-/* A syscall's 0 / -1 result as 0 / -errno (no re-arm: not an I/O operation). */
+/* A socket call's 0 / -1 result as 0 / -errno (no re-arm: not an I/O operation). */
 static inline int
 mio__sys(int r)
 {
-	return r < 0 ? -errno : r;
+	return r < 0 ? mio__sys_socket_error() : r;
 }
 
 static inline ssize_t
 mio__send(mio_fd_t fd, const void *buf, size_t len)
 {
-	return mio__io(fd, send(fd, buf, len, MSG_NOSIGNAL));
+	return mio__io(fd, mio__os_send(fd, buf, len));
 }
 
 static inline ssize_t
 mio__recv(mio_fd_t fd, void *buf, size_t len, int flags)
 {
-	return mio__io(fd, recv(fd, buf, len, flags));
+	return mio__io(fd, mio__os_recv_from(fd, buf, len, flags, NULL, NULL));
 }
 
 static inline ssize_t
 mio__send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *addr,
 	     socklen_t addr_len)
 {
-	return mio__io(fd, sendto(fd, buf, len, MSG_NOSIGNAL, addr, addr_len));
+	return mio__io(fd, mio__os_send_to(fd, buf, len, addr, addr_len));
 }
 
-/* socket.c: fd creation. Every fd comes back non-blocking and close-on-exec; on error
- * nothing is left open. */
-/* Makes an fd from a call without atomic flags non-blocking, close-on-exec (and
- * SO_NOSIGPIPE for sockets where that exists); closes it on failure. */
-int mio__fd_setup(mio_fd_t fd, bool is_socket);
-/* The same for both fds of a pair; closes both on failure. */
-int mio__fd_setup_pair(mio_fd_t fds[2], bool is_socket);
+/* socket-posix.c, socket-windows.c: socket creation. Every socket comes back non-blocking
+ * and not inherited by child processes; on error nothing is left open. */
 int mio__socket(int domain, int type, mio_fd_t *ret);
-int mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b);
 /* socket + optional SO_REUSEADDR + bind (+ listen with MIO_NET_BACKLOG if do_listen). */
 int mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t len,
 		     bool do_listen, mio_fd_t *ret);
 /* socket + non-blocking connect; EINPROGRESS is success. */
 int mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t len,
 			mio_fd_t *ret);
-/* accept4 (or accept + fcntl); -EAGAIN re-arms the listener. addr/len may be NULL. */
+/* accept4 (or accept + fcntl; on Windows accept, whose socket inherits non-blocking mode
+ * from the listener, + no inheritance); -EAGAIN re-arms the listener. addr/len may be
+ * NULL. */
 int mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *ret);
 /* 0 for AF_INET/AF_INET6 addresses, -EINVAL for NULL or short ones, else -EAFNOSUPPORT. */
 int mio__check_inet(const struct sockaddr *addr, socklen_t len);
@@ -76,6 +73,7 @@ int mio__check_inet(const struct sockaddr *addr, socklen_t len);
 int mio__socket_name(mio_fd_t fd, bool peer, struct sockaddr *addr, socklen_t *len);
 
 /* socket.c: socket options. */
+int mio__setsockopt(mio_fd_t fd, int level, int name, const void *value, socklen_t size);
 int mio__getsockopt(mio_fd_t fd, int level, int name, void *value, socklen_t size);
 int mio__setsockopt_int(mio_fd_t fd, int level, int name, int value);
 int mio__getsockopt_int(mio_fd_t fd, int level, int name, int *ret);

@@ -25,7 +25,7 @@ mio_pipe_read(mio_fd_t receiver, void *buf, size_t len)
 }
 
 MIO_API ssize_t
-mio_pipe_readv(mio_fd_t receiver, const struct iovec *iov, int iovcnt)
+mio_pipe_readv(mio_fd_t receiver, const mio_iovec_t *iov, int iovcnt)
 {
 	return mio__io(receiver, readv(receiver, iov, iovcnt));
 }
@@ -37,7 +37,7 @@ mio_pipe_write(mio_fd_t sender, const void *buf, size_t len)
 }
 
 MIO_API ssize_t
-mio_pipe_writev(mio_fd_t sender, const struct iovec *iov, int iovcnt)
+mio_pipe_writev(mio_fd_t sender, const mio_iovec_t *iov, int iovcnt)
 {
 	return mio__io(sender, writev(sender, iov, iovcnt));
 }

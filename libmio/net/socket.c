@@ -1,86 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Socket creation with atomic flags (and their fallbacks), options, and the calls that work
- * on any socket: addresses, SO_ERROR, TTL, shutdown. */
+/* What every OS shares: bind, listen and connect around the OS's socket creation
+ * (socket-posix.c, socket-windows.c), options, and the calls that work on any socket:
+ * addresses, SO_ERROR, TTL, shutdown. */
 #include "net-private.h"
-
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <unistd.h>
 
 ssize_t
 mio__io_error(mio_fd_t fd)
 {
-	int err = -errno;
+	int err = mio__sys_socket_error();
 	if (mio__is_would_block(err))
 		mio__rearm(fd);
 	return err;
-}
-
-int
-mio__fd_setup(mio_fd_t fd, bool is_socket)
-{
-	int r = mio__sys_set_cloexec(fd);
-	if (r == 0)
-		r = mio__sys_set_nonblocking(fd, true);
-#ifdef SO_NOSIGPIPE
-	if (r == 0 && is_socket)
-		r = mio__setsockopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
-#endif
-	if (r < 0)
-		mio__sys_close(fd);
-	return r;
-}
-
-int
-mio__fd_setup_pair(mio_fd_t fds[2], bool is_socket)
-{
-	int r = mio__fd_setup(fds[0], is_socket);
-	if (r < 0) {
-		mio__sys_close(fds[1]);
-		return r;
-	}
-	r = mio__fd_setup(fds[1], is_socket);
-	if (r < 0)
-		mio__sys_close(fds[0]);
-	return r;
-}
-
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-#define MIO_SOCK_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
-#else
-#define MIO_SOCK_FLAGS 0
-#endif
-
-int
-mio__socket(int domain, int type, mio_fd_t *ret)
-{
-	mio_fd_t fd = socket(domain, type | MIO_SOCK_FLAGS, 0);
-	if (fd < 0)
-		return -errno;
-	if (MIO_SOCK_FLAGS == 0) {
-		int r = mio__fd_setup(fd, true);
-		if (r < 0)
-			return r;
-	}
-	*ret = fd;
-	return 0;
-}
-
-int
-mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b)
-{
-	mio_return_val_if_fail(ret_a && ret_b, -EINVAL);
-	mio_fd_t fds[2];
-	if (socketpair(AF_UNIX, type | MIO_SOCK_FLAGS, 0, fds) < 0)
-		return -errno;
-	if (MIO_SOCK_FLAGS == 0) {
-		int r = mio__fd_setup_pair(fds, true);
-		if (r < 0)
-			return r;
-	}
-	*ret_a = fds[0];
-	*ret_b = fds[1];
-	return 0;
 }
 
 int
@@ -92,8 +22,8 @@ mio__socket_bind(int domain, int type, const struct sockaddr *addr, socklen_t le
 	int r = mio__socket(domain, type, &fd);
 	if (r < 0)
 		return r;
-	/* Unix only (never on Windows: it would allow hijacking the port), as in mio. */
-	if (do_listen && domain != AF_UNIX)
+	/* Not on Unix sockets, nor on Windows (see MIO__LISTENER_REUSEADDR), as in mio. */
+	if (MIO__LISTENER_REUSEADDR && do_listen && domain != AF_UNIX)
 		r = mio__setsockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (r == 0)
 		r = mio__sys(bind(fd, addr, len));
@@ -116,8 +46,8 @@ mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t
 	int r = mio__socket(domain, type, &fd);
 	if (r < 0)
 		return r;
-	if (connect(fd, addr, len) < 0 && errno != EINPROGRESS) {
-		r = -errno;
+	r = mio__sys(connect(fd, addr, len));
+	if (r < 0 && r != MIO__CONNECT_STARTED) {
 		mio__sys_close(fd);
 		return r;
 	}
@@ -126,38 +56,25 @@ mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t
 }
 
 int
-mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *ret)
-{
-	mio_return_val_if_fail(ret, -EINVAL);
-#ifdef HAVE_ACCEPT4
-	mio_fd_t fd = accept4(listener, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return (int)mio__io_error(listener);
-#else
-	mio_fd_t fd = accept(listener, addr, len);
-	if (fd < 0)
-		return (int)mio__io_error(listener);
-	int r = mio__fd_setup(fd, true);
-	if (r < 0)
-		return r;
-#endif
-	*ret = fd;
-	return 0;
-}
-
-int
 mio__check_inet(const struct sockaddr *addr, socklen_t len)
 {
-	mio_return_val_if_fail(addr && len >= sizeof(sa_family_t), -EINVAL);
+	mio_return_val_if_fail(addr && len >= (socklen_t)sizeof(addr->sa_family), -EINVAL);
 	if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6)
 		return -EAFNOSUPPORT;
 	return 0;
 }
 
+/* value as void *: POSIX takes that, Winsock a char pointer. */
+int
+mio__setsockopt(mio_fd_t fd, int level, int name, const void *value, socklen_t size)
+{
+	return mio__sys(setsockopt(fd, level, name, value, size));
+}
+
 int
 mio__setsockopt_int(mio_fd_t fd, int level, int name, int value)
 {
-	return mio__sys(setsockopt(fd, level, name, &value, sizeof(value)));
+	return mio__setsockopt(fd, level, name, &value, sizeof(value));
 }
 
 int
@@ -285,9 +202,9 @@ MIO_API int
 mio_socket_shutdown(mio_fd_t fd, enum mio_shutdown how)
 {
 	static const int hows[] = {
-		[MIO_SHUTDOWN_READ] = SHUT_RD,
-		[MIO_SHUTDOWN_WRITE] = SHUT_WR,
-		[MIO_SHUTDOWN_BOTH] = SHUT_RDWR,
+		[MIO_SHUTDOWN_READ] = MIO__SHUT_RD,
+		[MIO_SHUTDOWN_WRITE] = MIO__SHUT_WR,
+		[MIO_SHUTDOWN_BOTH] = MIO__SHUT_RDWR,
 	};
 	mio_return_val_if_fail((unsigned)how <= MIO_SHUTDOWN_BOTH, -EINVAL);
 	return mio__sys(shutdown(fd, hows[how]));

@@ -3,11 +3,8 @@
  * branch for -EAGAIN. */
 #include "net-private.h"
 
-#include <sys/uio.h>
-#include <unistd.h>
-
-/* recv, not read: on Linux read(2) on a socket takes the longer VFS path (measured 3-5%
- * slower in bench/'s dispatch workload). */
+/* recv (recvfrom without an address), not read: on Linux read(2) on a socket takes the
+ * longer VFS path (measured 3-5% slower in bench/'s dispatch workload). */
 MIO_API ssize_t
 mio_stream_read(mio_fd_t fd, void *buf, size_t len)
 {
@@ -21,9 +18,9 @@ mio_stream_peek(mio_fd_t fd, void *buf, size_t len)
 }
 
 MIO_API ssize_t
-mio_stream_readv(mio_fd_t fd, const struct iovec *iov, int iovcnt)
+mio_stream_readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 {
-	return mio__io(fd, readv(fd, iov, iovcnt));
+	return mio__io(fd, mio__os_readv(fd, iov, iovcnt));
 }
 
 MIO_API ssize_t
@@ -33,13 +30,7 @@ mio_stream_write(mio_fd_t fd, const void *buf, size_t len)
 }
 
 MIO_API ssize_t
-mio_stream_writev(mio_fd_t fd, const struct iovec *iov, int iovcnt)
+mio_stream_writev(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 {
-	/* writev(2) has no MSG_NOSIGNAL: sendmsg does the same with it. A negative iovcnt
-	 * becomes a huge msg_iovlen, which the kernel rejects (-EMSGSIZE). */
-	struct msghdr msg = {
-		.msg_iov = (struct iovec *)iov,
-		.msg_iovlen = iovcnt,
-	};
-	return mio__io(fd, sendmsg(fd, &msg, MSG_NOSIGNAL));
+	return mio__io(fd, mio__os_writev(fd, iov, iovcnt));
 }

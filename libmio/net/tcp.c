@@ -2,9 +2,6 @@
 /* mio::net::TcpListener and TcpStream: creation, accept, TCP_NODELAY. I/O is stream.c. */
 #include "net-private.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 MIO_API int
 mio_tcp_listener_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret)
 {

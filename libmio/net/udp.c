@@ -2,8 +2,6 @@
 /* mio::net::UdpSocket: creation, datagram I/O, broadcast and multicast options. */
 #include "net-private.h"
 
-#include <netinet/in.h>
-
 MIO_API int
 mio_udp_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret)
 {
@@ -49,8 +47,8 @@ udp_recv_from(mio_fd_t fd, void *buf, size_t len, int flags, struct sockaddr_sto
 {
 	mio_return_val_if_fail(!ret_addr == !ret_len, -EINVAL);
 	socklen_t alen = sizeof(struct sockaddr_storage);
-	ssize_t r = mio__io(fd, recvfrom(fd, buf, len, flags, (struct sockaddr *)ret_addr,
-					 ret_addr ? &alen : NULL));
+	ssize_t r = mio__io(fd, mio__os_recv_from(fd, buf, len, flags, (struct sockaddr *)ret_addr,
+						  ret_addr ? &alen : NULL));
 	if (r >= 0 && ret_len)
 		*ret_len = alen;
 	return r;
@@ -78,7 +76,7 @@ multicast_v4(mio_fd_t fd, int name, const struct in_addr *group, const struct in
 {
 	mio_return_val_if_fail(group && iface, -EINVAL);
 	struct ip_mreq mreq = { .imr_multiaddr = *group, .imr_interface = *iface };
-	return mio__sys(setsockopt(fd, IPPROTO_IP, name, &mreq, sizeof(mreq)));
+	return mio__setsockopt(fd, IPPROTO_IP, name, &mreq, sizeof(mreq));
 }
 
 MIO_API int
@@ -99,7 +97,7 @@ multicast_v6(mio_fd_t fd, int name, const struct in6_addr *group, uint32_t ifind
 {
 	mio_return_val_if_fail(group, -EINVAL);
 	struct ipv6_mreq mreq = { .ipv6mr_multiaddr = *group, .ipv6mr_interface = ifindex };
-	return mio__sys(setsockopt(fd, IPPROTO_IPV6, name, &mreq, sizeof(mreq)));
+	return mio__setsockopt(fd, IPPROTO_IPV6, name, &mreq, sizeof(mreq));
 }
 
 MIO_API int
@@ -114,27 +112,19 @@ mio_udp_leave_multicast_v6(mio_fd_t fd, const struct in6_addr *group, uint32_t i
 	return multicast_v6(fd, IPV6_LEAVE_GROUP, group, ifindex);
 }
 
-/* IP_MULTICAST_LOOP and IP_MULTICAST_TTL take an int on Linux but an unsigned char on the
- * BSDs, Apple and Solaris (std's IpV4MultiCastType). */
-#if defined(__linux__)
-typedef int mcast_v4_t;
-#else
-typedef unsigned char mcast_v4_t;
-#endif
-
 static int
 set_mcast_v4(mio_fd_t fd, int name, uint32_t value)
 {
 	mio_return_val_if_fail(value <= 255, -EINVAL);
-	mcast_v4_t v = (mcast_v4_t)value;
-	return mio__sys(setsockopt(fd, IPPROTO_IP, name, &v, sizeof(v)));
+	mio__mcast_v4_t v = (mio__mcast_v4_t)value;
+	return mio__setsockopt(fd, IPPROTO_IP, name, &v, sizeof(v));
 }
 
 static int
 get_mcast_v4(mio_fd_t fd, int name, uint32_t *ret)
 {
 	mio_return_val_if_fail(ret, -EINVAL);
-	mcast_v4_t v = 0;
+	mio__mcast_v4_t v = 0;
 	int r = mio__getsockopt(fd, IPPROTO_IP, name, &v, sizeof(v));
 	if (r == 0)
 		*ret = (uint32_t)v;

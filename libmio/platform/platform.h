@@ -1,52 +1,81 @@
 /* SPDX-License-Identifier: MIT */
-/* The one internal interface over the OS: fds vs SOCKETs, dlopen vs LoadLibrary, eventfd vs
- * pipe, secure_getenv. posix.c implements it; a windows.c will implement it for the AFD
- * port. The core and the backends use only this, never the OS calls these wrap. */
+/* The one internal interface over the OS: handles, errors, locks, loadable modules and the
+ * environment. posix.c and windows.c implement it; platform-posix.h and platform-windows.h
+ * add the types that differ and the few services only one OS has. The core and the backends
+ * use only this, never the OS calls these wrap. Every function is thread-safe. */
 #ifndef MIO_PLATFORM_H
 #define MIO_PLATFORM_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
 #include <mio/common.h>
 
-/* fds */
+#if defined(_WIN32)
+#include "platform-windows.h"
+#else
+#include "platform-posix.h"
+#endif
+
+/* --- Handles (fds; SOCKETs on Windows) ------------------------------------------------ */
+
+/* Not inherited by child processes: FD_CLOEXEC, or HANDLE_FLAG_INHERIT cleared. */
 int mio__sys_set_cloexec(mio_fd_t fd);
+/* O_NONBLOCK, or FIONBIO on a SOCKET. */
 int mio__sys_set_nonblocking(mio_fd_t fd, bool on);
-/* Closes fd; EINTR counts as closed. Returns 0 or -errno. */
+/* Closes fd (closesocket on Windows); EINTR counts as closed. Returns 0 or -errno. */
 int mio__sys_close(mio_fd_t fd);
-/* A duplicate of fd, close-on-exec, numbered >= 3. */
-int mio__sys_dup_cloexec(mio_fd_t fd, mio_fd_t *ret);
 
-/* A pipe whose two ends are non-blocking and close-on-exec (atomically with pipe2). */
-int mio__sys_pipe(mio_fd_t fds[2]);
+/* --- Errors --------------------------------------------------------------------------- */
 
-/* A notifier: an fd that becomes readable when signalled (eventfd on Linux, a pipe
- * elsewhere). Both ends are non-blocking and close-on-exec. */
-struct mio__sys_notify {
-	mio_fd_t read_fd;
-	mio_fd_t write_fd; /* == read_fd for an eventfd */
-};
-int mio__sys_notify_open(struct mio__sys_notify *n);
-/* Thread-safe. Never blocks: a full counter/pipe is drained and written again. */
-int mio__sys_notify_signal(const struct mio__sys_notify *n);
-/* Empties it so the next signal is a new edge. */
-void mio__sys_notify_drain(const struct mio__sys_notify *n);
-void mio__sys_notify_close(struct mio__sys_notify *n);
+/* The error of the calling thread's last failed socket call as a negative errno value:
+ * -errno on POSIX, WSAGetLastError() translated on Windows (WSAEWOULDBLOCK is -EAGAIN). */
+int mio__sys_socket_error(void);
 
-/* Loadable modules. Opened once and never closed. On failure returns NULL and sets *err
- * (-ENOENT: no such file, -ENOEXEC: not a loadable module) and a message in msg. */
+/* --- Locks and one-time initialisation (pthreads; SRWLOCK and INIT_ONCE on Windows) -- */
+
+/* mio__sys_mutex and mio__sys_once come from the OS header, with static initialisers
+ * MIO__SYS_MUTEX_INIT and MIO__SYS_ONCE_INIT; statically allocated ones need no init or
+ * destroy call, others get mio__sys_mutex_init() and mio__sys_mutex_destroy(). The mutex
+ * is not recursive. */
+void mio__sys_mutex_init(mio__sys_mutex *mutex);
+void mio__sys_mutex_destroy(mio__sys_mutex *mutex);
+void mio__sys_mutex_lock(mio__sys_mutex *mutex);
+void mio__sys_mutex_unlock(mio__sys_mutex *mutex);
+/* Runs fn exactly once per once-object; concurrent callers wait until it has returned. */
+void mio__sys_call_once(mio__sys_once *once, void (*fn)(void));
+
+/* --- Loadable modules ----------------------------------------------------------------- */
+
+/* Opens the module at the absolute path (UTF-8 on Windows), once and never closed. Only
+ * the module's own directory and the system's are searched for what it depends on, never
+ * the current directory or PATH. On failure returns NULL, sets *err (-ENOENT: no such
+ * file, -EACCES: unreadable, -ENOEXEC: not a loadable module, or the OS's reason such as
+ * -ENOMEM) and a message in msg. */
 void *mio__sys_module_open(const char *path, int *err, char *msg, size_t msg_size);
 void *mio__sys_module_symbol(void *module, const char *symbol);
 
 /* Gives the CPU to another thread (a spin lock's back-off). */
 void mio__sys_yield(void);
 
-/* Registration-map keys: handle values >> this. SOCKETs are multiples of 4 on Windows. */
-#define MIO__SYS_HANDLE_SHIFT 0
+/* --- Paths and the environment ---------------------------------------------------------- */
 
-/* getenv that ignores the environment in setuid/setgid programs. */
-const char *mio__sys_secure_getenv(const char *name);
+/* The directory backend modules are installed in: the configured ${libdir}/mio-<major> on
+ * POSIX; on Windows the same layout found relative to the module libmio's code is in
+ * (<dir of libmio.dll>\..\lib\mio-0, what `meson install` produces), as Windows has no
+ * fixed libdir. Copied into buf; -ENAMETOOLONG if it does not fit. */
+int mio__sys_backend_dir(char *buf, size_t size);
+/* True for a path that names the same file whatever the current directory is ("/..." on
+ * POSIX; "C:\...", "C:/..." or "\\server\..." on Windows). */
+bool mio__sys_path_is_absolute(const char *path);
+/* Copies the environment variable name into buf. -ENOENT if it is unset, -ENAMETOOLONG if
+ * it does not fit. POSIX ignores the environment in setuid and setgid programs
+ * (secure_getenv); Windows has no such programs, so there it is a plain read (UTF-8). */
+int mio__sys_getenv(const char *name, char *buf, size_t size);
 
-/* Directory separator for building module paths. */
-#define MIO__SYS_PATH_SEP "/"
+/* --- Shared by the implementations (common.c) -------------------------------------- */
+
+/* Copies s into buf; -ENAMETOOLONG if it does not fit with its NUL. */
+int mio__sys_copy_string(const char *s, char *buf, size_t size);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* POSIX implementation of platform.h. */
+/* POSIX implementation of platform.h and platform-posix.h. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -166,14 +166,61 @@ mio__sys_yield(void)
 	sched_yield();
 }
 
-const char *
-mio__sys_secure_getenv(const char *name)
+int
+mio__sys_socket_error(void)
+{
+	return -errno;
+}
+
+void
+mio__sys_mutex_init(mio__sys_mutex *mutex)
+{
+	pthread_mutex_init(mutex, NULL);
+}
+
+void
+mio__sys_mutex_destroy(mio__sys_mutex *mutex)
+{
+	pthread_mutex_destroy(mutex);
+}
+
+void
+mio__sys_mutex_lock(mio__sys_mutex *mutex)
+{
+	pthread_mutex_lock(mutex);
+}
+
+void
+mio__sys_mutex_unlock(mio__sys_mutex *mutex)
+{
+	pthread_mutex_unlock(mutex);
+}
+
+void
+mio__sys_call_once(mio__sys_once *once, void (*fn)(void))
+{
+	pthread_once(once, fn);
+}
+
+int
+mio__sys_backend_dir(char *buf, size_t size)
+{
+	return mio__sys_copy_string(MIO_BACKENDDIR, buf, size);
+}
+
+bool
+mio__sys_path_is_absolute(const char *path)
+{
+	return path[0] == '/';
+}
+
+int
+mio__sys_getenv(const char *name, char *buf, size_t size)
 {
 #ifdef HAVE_SECURE_GETENV
-	return secure_getenv(name);
+	const char *value = secure_getenv(name);
 #else
-	if (getuid() != geteuid() || getgid() != getegid())
-		return NULL;
-	return getenv(name);
+	const char *value = getuid() != geteuid() || getgid() != getegid() ? NULL : getenv(name);
 #endif
+	return value ? mio__sys_copy_string(value, buf, size) : -ENOENT;
 }

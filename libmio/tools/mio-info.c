@@ -35,9 +35,11 @@ list_backends(const char *dir)
 			printf("  (more than %zu modules: the rest is not listed)\n", n);
 			break;
 		}
-		if (!(names[n] = strndup(e->d_name + 4, len - 4 - suffix_len)))
+		size_t name_len = len - 4 - suffix_len;
+		if (!(names[n] = malloc(name_len + 1)))
 			break;
-		n++;
+		memcpy(names[n], e->d_name + 4, name_len);
+		names[n++][name_len] = '\0';
 	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), compare_names);
@@ -96,26 +98,33 @@ main(int argc, char **argv)
 	printf("libmio %s, backend ABI %d.%d\n", MIO_VERSION, MIO_BACKEND_ABI_MAJOR,
 	       MIO_BACKEND_ABI_MINOR);
 
-	const char *dir;
-	if (mio__backend_dir(&dir) < 0) {
+	char dir[MIO_PATH_MAX], env_dir[MIO_PATH_MAX];
+	bool from_env = mio__sys_getenv("MIO_BACKEND_DIR", env_dir, sizeof(env_dir)) == 0;
+	int err = mio__backend_dir(dir, sizeof(dir));
+	if (err == -EINVAL) {
 		fprintf(stderr, "mio-info: MIO_BACKEND_DIR='%s' is not an absolute path\n",
-			getenv("MIO_BACKEND_DIR"));
+			env_dir);
 		return 1;
 	}
-	printf("backend directory: %s%s\n", dir,
-	       mio__sys_secure_getenv("MIO_BACKEND_DIR") ? " (from MIO_BACKEND_DIR)" : "");
+	if (err < 0) {
+		fprintf(stderr, "mio-info: no backend directory: %s\n", mio_strerror(err));
+		return 1;
+	}
+	printf("backend directory: %s%s\n", dir, from_env ? " (from MIO_BACKEND_DIR)" : "");
 	int usable = list_backends(dir);
 
-	const char *env = mio__sys_secure_getenv("MIO_BACKEND");
+	char env_list[MIO_BACKEND_LIST_MAX];
+	err = mio__sys_getenv("MIO_BACKEND", env_list, sizeof(env_list));
+	const char *env = err == 0 ? env_list : NULL;
 	size_t count;
-	if (env && !mio__backend_list_is_valid(env, &count)) {
+	if (err == -ENAMETOOLONG || (env && !mio__backend_list_is_valid(env, &count))) {
 		fprintf(stderr, "mio-info: MIO_BACKEND='%s' is invalid: give backend names "
 				"([a-z0-9_-]+), comma-separated, in order of preference\n",
-			env);
+			env ? env : "(too long)");
 		return 1;
 	}
 	const struct mio_backend *chosen;
-	int err = mio__backend_default(&chosen);
+	err = mio__backend_default(&chosen);
 	if (err < 0) {
 		if (env) {
 			fprintf(stderr, "mio-info: no backend of MIO_BACKEND='%s' is usable: %s\n",

@@ -17,6 +17,14 @@
 
 MIO_BEGIN_DECLS
 
+/* printf-style format checking; mingw's C99 printf family is gnu_printf (plain "printf"
+ * means msvcrt's there, which knows no %zu). */
+#if defined(__MINGW32__)
+#define MIO__PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define MIO__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 #define MIO_BACKEND_ABI_MAJOR 2 /* bump: incompatible change; the core refuses other majors */
 #define MIO_BACKEND_ABI_MINOR 0 /* bump: members appended at the end (checked with size) */
 #define MIO_BACKEND_ENTRY_SYMBOL "mio_backend_entry"
@@ -39,8 +47,7 @@ struct mio_backend_host {
 	bool (*debug_enabled)(void);
 	/* Version 1. One line on stderr under MIO_DEBUG, as "mio: <name>: <text>"; a no-op
 	 * otherwise. Thread-safe. */
-	void (*debug)(const char *backend_name, const char *fmt, ...)
-		__attribute__((format(printf, 2, 3)));
+	void (*debug)(const char *backend_name, const char *fmt, ...) MIO__PRINTF(2, 3);
 };
 
 #define MIO_BACKEND_HOST_HAS(h, member)                                                      \

@@ -18,69 +18,51 @@ extern void *__libc_realloc(void *p, size_t size);
 extern void *__libc_memalign(size_t align, size_t size);
 extern void __libc_free(void *p);
 
-static __thread bool counting;
-static __thread size_t allocations;
-
 void
 alloc_count_start(void)
 {
-	allocations = 0;
-	counting = true;
-}
-
-size_t
-alloc_count_stop(void)
-{
-	counting = false;
-	return allocations;
-}
-
-static inline void
-count(void)
-{
-	if (counting)
-		allocations++;
+	alloc_count_reset();
 }
 
 INTERPOSE void *
 malloc(size_t size)
 {
-	count();
+	alloc_count_one();
 	return __libc_malloc(size);
 }
 
 INTERPOSE void *
 calloc(size_t n, size_t size)
 {
-	count();
+	alloc_count_one();
 	return __libc_calloc(n, size);
 }
 
 INTERPOSE void *
 realloc(void *p, size_t size)
 {
-	count();
+	alloc_count_one();
 	return __libc_realloc(p, size);
 }
 
 INTERPOSE void *
 memalign(size_t align, size_t size)
 {
-	count();
+	alloc_count_one();
 	return __libc_memalign(align, size);
 }
 
 INTERPOSE void *
 aligned_alloc(size_t align, size_t size)
 {
-	count();
+	alloc_count_one();
 	return __libc_memalign(align, size);
 }
 
 INTERPOSE int
 posix_memalign(void **ret, size_t align, size_t size)
 {
-	count();
+	alloc_count_one();
 	void *p = __libc_memalign(align, size);
 	if (!p)
 		return 12; /* ENOMEM */

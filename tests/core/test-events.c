@@ -6,8 +6,6 @@
  * mio's "events that did not fit stay queued for the next call". */
 #include "test-util.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define WAKE_TOKEN ((mio_token_t)10)
 #define NFDS 3
@@ -36,8 +34,8 @@ static void
 writable_pairs_free(struct writable_pairs *w)
 {
 	for (int i = 0; i < NFDS; i++) {
-		close(w->pairs[i][0]);
-		close(w->pairs[i][1]);
+		mt_os_close(w->pairs[i][0]);
+		mt_os_close(w->pairs[i][1]);
 	}
 	mio_events_free(w->events);
 	mio_poll_free(w->poll);

@@ -11,12 +11,14 @@
  * mio's socket types; a raw fd (mio's SourceFd) may be registered with several polls, which
  * raw_fd_register_multiple_event_loops checks here.
  * libmio additions: readiness that exists at (re)register time is reported (mio 2.1).
+ * Not on Windows: reregister_different_interest_without_poll and
+ * reregister_reports_existing_readiness need a handle that is readable but never writable
+ * (a pipe's read end). Windows polls sockets only, so the pipe stand-in there is a socket,
+ * which is writable (mt_pipe() in mt-os.h).
  */
 #include "test-util.h"
 
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define SERVER ((mio_token_t)0)
 #define CLIENT ((mio_token_t)1)
@@ -24,8 +26,8 @@
 static void
 close_pair(mio_fd_t fds[2])
 {
-	close(fds[0]);
-	close(fds[1]);
+	mt_os_close(fds[0]);
+	mt_os_close(fds[1]);
 }
 
 struct handler {
@@ -89,6 +91,7 @@ MT_TEST(registering, register_deregister)
 	mio_poll_free(poll);
 }
 
+#if !defined(_WIN32) /* needs a handle that is readable but never writable: see the top of the file */
 /* A registration READABLE with readiness that was never polled, reregistered as WRITABLE:
  * the old interest's readiness is dropped, the fd is not writable, so nothing is reported. */
 MT_TEST(registering, reregister_different_interest_without_poll)
@@ -117,6 +120,7 @@ MT_TEST(registering, reregister_different_interest_without_poll)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif
 
 MT_TEST(registering, registering_after_deregistering)
 {
@@ -185,6 +189,7 @@ MT_TEST(registering, raw_fd_register_multiple_event_loops)
 	mio_poll_free(poll2);
 }
 
+#if !defined(_WIN32) /* needs a handle that is readable but never writable: see the top of the file */
 /* Reregister reports readiness that already exists (mio-reference 2.1; mio's
  * udp_socket_reregister and unix_listener_reregister with a pipe). */
 MT_TEST(registering, reregister_reports_existing_readiness)
@@ -206,6 +211,7 @@ MT_TEST(registering, reregister_reports_existing_readiness)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif
 
 /* So does a fresh register after a deregister. */
 MT_TEST(registering, register_reports_existing_readiness)
@@ -230,9 +236,14 @@ MT_TEST(registering, register_reports_existing_readiness)
 	mio_poll_free(poll);
 }
 
+#if !defined(_WIN32)
 /* An fd that hung up, then was closed without deregistering: its number, reused by a new
  * socket, registers afresh (as on epoll, where close forgets it), and the old token is
- * never reported for the new socket, also after I/O re-arms it. */
+ * never reported for the new socket, also after I/O re-arms it.
+ * POSIX only: it needs the closed number back, which POSIX guarantees (lowest free fd) and
+ * Windows does not (handle values come back in no set order, so the test could not make it
+ * happen). On Windows the AFD backend hears of a plain closesocket() itself: the pending
+ * poll completes with AFD_POLL_LOCAL_CLOSE. */
 MT_TEST(registering, reused_fd_after_hangup_and_close)
 {
 	struct mio_poll *poll = mt_poll_new();
@@ -241,11 +252,11 @@ MT_TEST(registering, reused_fd_after_hangup_and_close)
 	mio_fd_t old[2], fresh[2];
 	mt_socketpair(SOCK_STREAM, old);
 	mt_assert_ok(mio_registry_register(r, old[0], 1, MIO_INTEREST_READABLE));
-	close(old[1]);
+	mt_os_close(old[1]);
 	MT_EXPECT_EVENTS(poll, events, { 1, MT_READ_CLOSED });
 
 	mio_fd_t number = old[0];
-	close(old[0]); /* a plain close, no deregister */
+	mt_os_close(old[0]); /* a plain close, no deregister */
 	mt_socketpair(SOCK_STREAM, fresh);
 	mt_assert(fresh[0] == number || fresh[1] == number, "fd number %d not reused", number);
 	mio_fd_t reused = fresh[0] == number ? fresh[0] : fresh[1];
@@ -264,3 +275,4 @@ MT_TEST(registering, reused_fd_after_hangup_and_close)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif

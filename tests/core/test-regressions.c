@@ -5,8 +5,6 @@
  * Left out: issue_1893 (Windows named pipes). */
 #include "test-util.h"
 
-#include <pthread.h>
-#include <unistd.h>
 
 #define ID1 ((mio_token_t)1)
 #define WAKE_TOKEN ((mio_token_t)10)
@@ -38,18 +36,18 @@ MT_TEST(regressions, issue_1205)
 	mt_write_all(listener[1], "x", 1); /* the connect */
 	mt_assert_ok(mio_registry_deregister(mio_poll_registry(poll), listener[0]));
 
-	pthread_t t;
-	mt_assert_eq(pthread_create(&t, NULL, wake_after_500ms, waker), 0);
+	struct mt_thread *t;
+	t = mt_thread_spawn(wake_after_500ms, waker);
 	mt_assert_ok(mio_poll_poll(poll, events, MIO_TIMEOUT_INFINITE));
 
 	mt_assert_eq(mio_events_len(events), 1);
 	const struct mio_event *e = mio_events_get(events, 0);
 	mt_assert(mio_event_is_readable(e), "waker event must be readable");
 	mt_assert_eq(mio_event_token(e), WAKE_TOKEN);
-	pthread_join(t, NULL);
+	mt_thread_join(t);
 
-	close(listener[0]);
-	close(listener[1]);
+	mt_os_close(listener[0]);
+	mt_os_close(listener[1]);
 	mio_waker_free(waker);
 	mio_events_free(events);
 	mio_poll_free(poll);

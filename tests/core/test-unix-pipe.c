@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -135,8 +134,8 @@ MT_TEST(unix_pipe, smoke)
 	MT_EXPECT_EVENTS(poll, events, { RECEIVER, MT_READABLE });
 	expect_read(receiver, DATA1, DATA1_LEN);
 
-	close(sender);
-	close(receiver);
+	mt_os_close(sender);
+	mt_os_close(receiver);
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
@@ -154,8 +153,8 @@ MT_TEST(unix_pipe, smoke_edge_rearm)
 		mt_expect_no_events(p.poll, p.events);
 	}
 
-	close(p.receiver);
-	close(p.sender);
+	mt_os_close(p.receiver);
+	mt_os_close(p.sender);
 	pipe_test_free(&p);
 }
 
@@ -182,14 +181,14 @@ MT_TEST(unix_pipe, writable_again_after_full)
 	mt_assert_eq(mt_drain(p.receiver), written);
 	MT_EXPECT_EVENTS(p.poll, p.events, { SENDER, MT_WRITABLE });
 
-	close(p.receiver);
-	close(p.sender);
+	mt_os_close(p.receiver);
+	mt_os_close(p.sender);
 	pipe_test_free(&p);
 }
 
 struct closer {
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 	mio_fd_t fd;
 	bool write_first;
 	ssize_t written;
@@ -202,11 +201,11 @@ closer_thread(void *arg)
 	struct closer *c = arg;
 	if (c->write_first) {
 		c->written = write(c->fd, DATA1, DATA1_LEN);
-		pthread_barrier_wait(&c->barrier);
+		mt_barrier_wait(c->barrier);
 	}
-	pthread_barrier_wait(&c->barrier);
-	close(c->fd);
-	pthread_barrier_wait(&c->barrier);
+	mt_barrier_wait(c->barrier);
+	mt_os_close(c->fd);
+	mt_barrier_wait(c->barrier);
 	return NULL;
 }
 
@@ -215,15 +214,15 @@ static void
 closer_start(struct closer *c, mio_fd_t fd, bool write_first)
 {
 	*c = (struct closer){ .fd = fd, .write_first = write_first };
-	pthread_barrier_init(&c->barrier, NULL, 2);
-	mt_assert_eq(pthread_create(&c->thread, NULL, closer_thread, c), 0);
+	c->barrier = mt_barrier_new(2);
+	c->thread = mt_thread_spawn(closer_thread, c);
 }
 
 static void
 closer_join(struct closer *c)
 {
-	pthread_join(c->thread, NULL);
-	pthread_barrier_destroy(&c->barrier);
+	mt_thread_join(c->thread);
+	mt_barrier_free(c->barrier);
 }
 
 MT_TEST(unix_pipe, event_when_sender_is_dropped)
@@ -232,16 +231,16 @@ MT_TEST(unix_pipe, event_when_sender_is_dropped)
 	struct closer c;
 	closer_start(&c, p.sender, true);
 
-	pthread_barrier_wait(&c.barrier); /* the write is done */
+	mt_barrier_wait(c.barrier); /* the write is done */
 	mt_assert_eq(c.written, (ssize_t)DATA1_LEN);
 	MT_EXPECT_EVENTS(p.poll, p.events, { RECEIVER, MT_READABLE });
 
-	pthread_barrier_wait(&c.barrier); /* unblock the thread */
-	pthread_barrier_wait(&c.barrier); /* the sender is closed */
+	mt_barrier_wait(c.barrier); /* unblock the thread */
+	mt_barrier_wait(c.barrier); /* the sender is closed */
 	expect_one_closed_event(p.poll, p.events, RECEIVER, true);
 	closer_join(&c);
 
-	close(p.receiver);
+	mt_os_close(p.receiver);
 	pipe_test_free(&p);
 }
 
@@ -252,12 +251,12 @@ MT_TEST(unix_pipe, event_when_receiver_is_dropped)
 	closer_start(&c, p.receiver, false);
 
 	MT_EXPECT_EVENTS(p.poll, p.events, { SENDER, MT_WRITABLE });
-	pthread_barrier_wait(&c.barrier); /* unblock the thread */
-	pthread_barrier_wait(&c.barrier); /* the receiver is closed */
+	mt_barrier_wait(c.barrier); /* unblock the thread */
+	mt_barrier_wait(c.barrier); /* the receiver is closed */
 	expect_one_closed_event(p.poll, p.events, SENDER, false);
 	closer_join(&c);
 
-	close(p.sender);
+	mt_os_close(p.sender);
 	pipe_test_free(&p);
 }
 
@@ -284,8 +283,8 @@ spawn_cat(mio_fd_t *sender, mio_fd_t *receiver, bool blocking_stdout)
 	pid_t pid;
 	int err = posix_spawnp(&pid, "cat", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	close(out[1]);
+	mt_os_close(in[0]);
+	mt_os_close(out[1]);
 	mt_assert(err == 0, "failed to start `cat`: %s", strerror(err));
 	*sender = in[1];
 	*receiver = out[0];
@@ -313,7 +312,7 @@ MT_TEST(unix_pipe, from_child_process_io)
 	expect_one_closed_event_within(poll, events, RECEIVER, true, CHILD_TIMEOUT_NS);
 
 	waitpid(child, NULL, 0);
-	close(receiver);
+	mt_os_close(receiver);
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
@@ -327,7 +326,7 @@ MT_TEST(unix_pipe, nonblocking_child_process_io)
 	mt_assert(fl >= 0 && fcntl(receiver, F_SETFL, fl | O_NONBLOCK) == 0, "set_nonblocking");
 	assert_would_block(receiver);
 
-	close(sender);
+	mt_os_close(sender);
 	waitpid(child, NULL, 0);
-	close(receiver);
+	mt_os_close(receiver);
 }

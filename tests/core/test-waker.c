@@ -2,7 +2,6 @@
 /* Port of mio's tests/waker.rs. */
 #include "test-util.h"
 
-#include <pthread.h>
 
 #define WAKE ((mio_token_t)10)
 
@@ -82,10 +81,10 @@ MT_TEST(waker, wake_from_other_thread)
 {
 	struct waker_test w = waker_test_new();
 
-	pthread_t t;
-	mt_assert_eq(pthread_create(&t, NULL, wake_after_delay, w.waker), 0);
+	struct mt_thread *t;
+	t = mt_thread_spawn(wake_after_delay, w.waker);
 	expect_waker_event(w.poll, w.events, WAKE);
-	pthread_join(t, NULL);
+	mt_thread_join(t);
 
 	/* Edge-triggered: the wake must not be reported again. */
 	mt_expect_no_events(w.poll, w.events);

@@ -3,6 +3,8 @@
 # mio-info's output and exit codes, one case per meson test entry.
 # usage: mio-info-test.sh CASE MIO_INFO BACKEND_DIR TEST_MODULE_DIR ABI_MAJOR ABI_MINOR [ARG]
 # (the ABI is the core's, from plugins/include/mio-backend.h)
+# A cross-built mio-info runs through meson's exe wrapper (MESON_EXE_WRAPPER: wine for the
+# Windows build); its CRLF line ends are read as LF.
 set -u
 
 case_name=$1 mio_info=$2 backend_dir=$3 module_dir=$4 abi_major=$5 abi_minor=$6 arg=${7-}
@@ -20,12 +22,17 @@ fail() {
 	exit 1
 }
 
+unix_lines() {
+	for f in "$tmp/out" "$tmp/err"; do tr -d '\r' <"$f" >"$f.lf" && mv "$f.lf" "$f"; done
+}
+
 # run EXPECTED_STATUS [VAR=value...]: runs mio-info in that environment.
 run() {
 	want=$1
 	shift
-	env "$@" "$mio_info" >"$tmp/out" 2>"$tmp/err"
+	env "$@" ${MESON_EXE_WRAPPER:-} "$mio_info" >"$tmp/out" 2>"$tmp/err"
 	status=$?
+	unix_lines
 	[ "$status" -eq "$want" ] || fail "exit status $status, expected $want"
 }
 
@@ -81,9 +88,10 @@ test-modules) # every broken module is listed with why it is refused
 	has_out '^  garbage  *refused: Exec format error '
 	;;
 usage)
-	"$mio_info" --help >"$tmp/out" 2>"$tmp/err" || fail "--help failed"
+	${MESON_EXE_WRAPPER:-} "$mio_info" --help >"$tmp/out" 2>"$tmp/err" || fail "--help failed"
+	unix_lines
 	has_err '^usage: '
-	"$mio_info" --bogus >"$tmp/out" 2>"$tmp/err"
+	${MESON_EXE_WRAPPER:-} "$mio_info" --bogus >"$tmp/out" 2>"$tmp/err"
 	[ $? -eq 2 ] || fail "an unknown option must exit with 2"
 	;;
 *)

@@ -5,8 +5,8 @@
  * The loader decides once per process. Every test runs in a fresh process, so each one
  * sets its environment first, before any mio call (use_env), and meson sets nothing. */
 #include "mt.h"
+#include "mt-os.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,8 @@ static const char *
 module_dir(void)
 {
 	const char *dir = getenv("MT_MODULE_DIR");
-	mt_assert(dir && dir[0] == '/', "MT_MODULE_DIR must be set to an absolute path");
+	/* Absolute, or every test fails with -EINVAL (the loader's rule). */
+	mt_assert(dir && dir[0], "MT_MODULE_DIR must be set to an absolute path");
 	return dir;
 }
 
@@ -24,11 +25,8 @@ module_dir(void)
 static void
 use_env_dir(const char *backend, const char *dir)
 {
-	if (backend)
-		mt_assert_eq(setenv("MIO_BACKEND", backend, 1), 0);
-	else
-		mt_assert_eq(unsetenv("MIO_BACKEND"), 0);
-	mt_assert_eq(setenv("MIO_BACKEND_DIR", dir, 1), 0);
+	mt_setenv("MIO_BACKEND", backend);
+	mt_setenv("MIO_BACKEND_DIR", dir);
 }
 
 static void
@@ -43,10 +41,7 @@ module_loaded(const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/mio-%s%s", module_dir(), name, MT_MODULE_SUFFIX);
-	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
-	if (h)
-		dlclose(h);
-	return h != NULL;
+	return mt_module_is_loaded(path);
 }
 
 /* mio_poll_new() must fail with err; the poll pointer must stay untouched. */
@@ -145,6 +140,8 @@ MT_TEST(loader, unset_picks_a_built_backend)
 	const char *built = getenv("MT_BUILT_BACKENDS");
 	const char *dir = getenv("MT_BACKEND_DIR");
 	mt_assert(built && dir, "MT_BUILT_BACKENDS and MT_BACKEND_DIR must be set");
+	if (!built[0])
+		mt_skip("this build has no backend to pick");
 	use_env_dir(NULL, dir);
 	struct mio_poll *poll = NULL;
 	mt_assert_ok(mio_poll_new(&poll));

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "net-util.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 static struct sockaddr_storage
@@ -30,14 +29,9 @@ mt_any_local_ipv6_address(socklen_t *ret_len)
 
 /* --- Inet socket helpers (TCP/UDP ports) ------------------------------------------------ */
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 struct mt_inet_addr
 mt_inet_any_local(void)
@@ -71,7 +65,7 @@ mt_inet_peer_addr(mio_fd_t fd)
 	return a;
 }
 
-static in_port_t
+static uint16_t
 inet_port(const struct mt_inet_addr *a)
 {
 	if (a->ss.ss_family == AF_INET)
@@ -218,15 +212,13 @@ mt_assert_no_socket_error(mio_fd_t fd)
 {
 	int err = 1;
 	mt_assert_ok(mio_socket_take_error(fd, &err));
-	mt_assert(err == 0, "pending socket error on fd %d: %s", fd, mio_strerror(err));
+	mt_assert(err == 0, "pending socket error on fd %lld: %s", (long long)fd, mio_strerror(err));
 }
 
 static int64_t
 now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mt_now_ns() / 1000000;
 }
 
 const struct mio_event *
@@ -276,20 +268,20 @@ mt_peer_fail(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
-static int
+static mio_fd_t
 peer_socket(const struct mt_inet_addr *addr, int type)
 {
-	int fd = socket(addr->ss.ss_family, type | SOCK_CLOEXEC, 0);
-	mt_peer_sys(fd);
+	mio_fd_t fd = mt_os_socket(addr->ss.ss_family, type);
+	mt_peer_assert(mio_fd_is_valid(fd), "socket: %s", mt_os_error_text());
 	return fd;
 }
 
-int
+mio_fd_t
 mt_peer_listen(const struct mt_inet_addr *addr, struct mt_inet_addr *ret_addr)
 {
-	int fd = peer_socket(addr, SOCK_STREAM);
+	mio_fd_t fd = peer_socket(addr, SOCK_STREAM);
 	int one = 1;
-	mt_peer_sys(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	mt_peer_sys(mt_os_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	mt_peer_sys(bind(fd, MT_SOCKADDR(addr)));
 	mt_peer_sys(listen(fd, 128));
 	if (ret_addr) {
@@ -299,67 +291,50 @@ mt_peer_listen(const struct mt_inet_addr *addr, struct mt_inet_addr *ret_addr)
 	return fd;
 }
 
-int
+mio_fd_t
 mt_peer_connect(const struct mt_inet_addr *addr)
 {
-	int fd = peer_socket(addr, SOCK_STREAM);
+	mio_fd_t fd = peer_socket(addr, SOCK_STREAM);
 	mt_peer_sys(connect(fd, MT_SOCKADDR(addr)));
 	return fd;
 }
 
-int
-mt_peer_accept(int listener)
+mio_fd_t
+mt_peer_accept(mio_fd_t listener)
 {
-	int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-	mt_peer_sys(fd);
+	mio_fd_t fd = mt_os_accept(listener);
+	mt_peer_assert(mio_fd_is_valid(fd), "accept: %s", mt_os_error_text());
 	return fd;
 }
 
-int
+mio_fd_t
 mt_peer_udp_bind(const struct mt_inet_addr *addr)
 {
-	int fd = peer_socket(addr, SOCK_DGRAM);
+	mio_fd_t fd = peer_socket(addr, SOCK_DGRAM);
 	mt_peer_sys(bind(fd, MT_SOCKADDR(addr)));
 	return fd;
 }
 
 void
-mt_peer_close(int fd)
+mt_peer_close(mio_fd_t fd)
 {
-	mt_peer_sys(close(fd));
+	mt_peer_sys(mt_os_close(fd));
 }
 
 void
-mt_set_linger_zero(int fd)
+mt_set_linger_zero(mio_fd_t fd)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
-	mt_peer_sys(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
-}
-
-pthread_t
-mt_thread_spawn(void *(*fn)(void *), void *arg)
-{
-	pthread_t t;
-	int r = pthread_create(&t, NULL, fn, arg);
-	mt_assert(r == 0, "pthread_create: %s", strerror(r));
-	return t;
-}
-
-void
-mt_thread_join(pthread_t thread)
-{
-	int r = pthread_join(thread, NULL);
-	mt_assert(r == 0, "pthread_join: %s", strerror(r));
+	mt_peer_sys(mt_os_setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
 }
 
 static void *
 accept_read_until_closed(void *arg)
 {
-	int stream = mt_peer_accept(*(int *)arg);
-	struct timeval five_s = { .tv_sec = 5 };
-	mt_peer_sys(setsockopt(stream, SOL_SOCKET, SO_RCVTIMEO, &five_s, sizeof(five_s)));
+	mio_fd_t stream = mt_peer_accept(*(mio_fd_t *)arg);
+	mt_peer_sys(mt_os_set_recv_timeout(stream, 5000));
 	char buf[16];
-	mt_peer_sys(read(stream, buf, sizeof(buf)));
+	mt_peer_sys(mt_os_read(stream, buf, sizeof(buf)));
 	mt_peer_close(stream);
 	return NULL;
 }
@@ -368,8 +343,8 @@ void
 mt_run_close_after_would_block(void)
 {
 	struct mt_inet_addr any = mt_inet_any_local(), addr;
-	int listener = mt_peer_listen(&any, &addr);
-	pthread_t thread = mt_thread_spawn(accept_read_until_closed, &listener);
+	mio_fd_t listener = mt_peer_listen(&any, &addr);
+	struct mt_thread *thread = mt_thread_spawn(accept_read_until_closed, &listener);
 
 	struct mio_poll *poll = mt_poll_new();
 	mio_fd_t stream = mt_tcp_connect(&addr);
@@ -385,233 +360,4 @@ mt_run_close_after_would_block(void)
 	mt_peer_close(listener);
 	mio_events_free(events);
 	mio_poll_free(poll);
-}
-
-/* --- Unix socket helpers ----------------------------------------------------------------- */
-
-#include <dirent.h>
-
-struct mt_tempdir
-mt_tempdir_new(void)
-{
-	struct mt_tempdir dir;
-	snprintf(dir.path, sizeof(dir.path), "/tmp/mio-unix-XXXXXX");
-	mt_assert(mkdtemp(dir.path), "mkdtemp: %s", strerror(errno));
-	return dir;
-}
-
-struct mt_unix_path
-mt_tempdir_path(const struct mt_tempdir *dir, const char *name)
-{
-	struct mt_unix_path p;
-	int n = snprintf(p.s, sizeof(p.s), "%s/%s", dir->path, name);
-	mt_assert(n > 0 && (size_t)n < sizeof(p.s), "socket path too long: %s/%s", dir->path,
-		  name);
-	return p;
-}
-
-/* dir/ followed by 'x's up to len characters. */
-static struct mt_unix_long_path
-padded_path(const char *dir, size_t len)
-{
-	struct mt_unix_long_path p;
-	size_t n = (size_t)snprintf(p.s, sizeof(p.s), "%s/", dir);
-	mt_assert(n < len, "directory name too long");
-	memset(p.s + n, 'x', len - n);
-	p.s[len] = '\0';
-	return p;
-}
-
-struct mt_unix_long_path
-mt_tempdir_longest_path(const struct mt_tempdir *dir)
-{
-	return padded_path(dir->path, MT_SUN_PATH_SIZE - 1);
-}
-
-struct mt_unix_long_path
-mt_unix_too_long_path(void)
-{
-	return padded_path("/tmp", MT_SUN_PATH_SIZE);
-}
-
-void
-mt_tempdir_remove(struct mt_tempdir *dir)
-{
-	DIR *d = opendir(dir->path);
-	mt_assert(d, "opendir %s: %s", dir->path, strerror(errno));
-	struct dirent *entry;
-	while ((entry = readdir(d))) {
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
-			mt_assert(unlinkat(dirfd(d), entry->d_name, 0) == 0, "unlink %s: %s",
-				  entry->d_name, strerror(errno));
-	}
-	closedir(d);
-	mt_assert(rmdir(dir->path) == 0, "rmdir %s: %s", dir->path, strerror(errno));
-}
-
-struct mt_unix_env
-mt_unix_env_new(void)
-{
-	return (struct mt_unix_env){
-		.poll = mt_poll_new(),
-		.events = mt_events_new(16),
-		.dir = mt_tempdir_new(),
-	};
-}
-
-void
-mt_unix_env_free(struct mt_unix_env *env)
-{
-	mt_tempdir_remove(&env->dir);
-	mio_events_free(env->events);
-	mio_poll_free(env->poll);
-}
-
-/* r is a libmio constructor's result, *fd what it made (a pointer: the call that sets it
- * is an argument too, and argument evaluation order is unspecified). */
-static mio_fd_t
-unix_fd(int r, const mio_fd_t *fd)
-{
-	mt_assert_ok(r);
-	mt_assert_nonblocking_cloexec(*fd);
-	return *fd;
-}
-
-mio_fd_t
-mt_unix_listener(const char *path)
-{
-	mio_fd_t fd = -1;
-	return unix_fd(mio_unix_listener_bind(path, &fd), &fd);
-}
-
-mio_fd_t
-mt_unix_stream_connect(const char *path)
-{
-	mio_fd_t fd = -1;
-	return unix_fd(mio_unix_stream_connect(path, &fd), &fd);
-}
-
-mio_fd_t
-mt_unix_datagram(const char *path)
-{
-	mio_fd_t fd = -1;
-	return unix_fd(mio_unix_datagram_bind(path, &fd), &fd);
-}
-
-mio_fd_t
-mt_adopt(int fd)
-{
-	mt_assert_ok(mio_fd_set_nonblocking(fd, true));
-	return fd;
-}
-
-struct mio_unix_addr
-mt_unique_abstract_addr(char *name, size_t size)
-{
-	static unsigned counter;
-	int n = snprintf(name, size, "mio-abstract-uds-%ld-%u", (long)getpid(), counter++);
-	mt_assert(n > 0 && (size_t)n < size, "abstract name buffer too small");
-	struct mio_unix_addr addr;
-	mt_assert_ok(mio_unix_addr_from_abstract(name, (size_t)n, &addr));
-	return addr;
-}
-
-struct mio_unix_addr
-mt_unix_local_addr(mio_fd_t fd)
-{
-	struct mio_unix_addr addr;
-	mt_assert_ok(mio_unix_socket_local_addr(fd, &addr));
-	return addr;
-}
-
-struct mio_unix_addr
-mt_unix_peer_addr(mio_fd_t fd)
-{
-	struct mio_unix_addr addr;
-	mt_assert_ok(mio_unix_socket_peer_addr(fd, &addr));
-	return addr;
-}
-
-void
-mt_assert_unix_pathname(const struct mio_unix_addr *addr, const char *path)
-{
-	mt_assert_eq(mio_unix_addr_kind(addr), MIO_UNIX_ADDR_PATHNAME);
-	size_t len;
-	const char *got = mio_unix_addr_pathname(addr, &len);
-	mt_assert(got && len == strlen(path) && memcmp(got, path, len) == 0,
-		  "pathname %.*s, expected %s", got ? (int)len : 0, got ? got : "", path);
-}
-
-void
-mt_assert_unix_abstract(const struct mio_unix_addr *addr, const char *name)
-{
-	mt_assert_eq(mio_unix_addr_kind(addr), MIO_UNIX_ADDR_ABSTRACT);
-	size_t len;
-	const char *got = mio_unix_addr_abstract(addr, &len);
-	mt_assert(got && len == strlen(name) && memcmp(got, name, len) == 0,
-		  "abstract name %.*s, expected %s", got ? (int)len : 0, got ? got : "", name);
-}
-
-/* name as a sockaddr_un ("@x": the abstract name x), built without libmio. */
-static socklen_t
-peer_unix_sockaddr(const char *name, struct sockaddr_un *sun)
-{
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	bool abstract = name[0] == '@';
-	size_t len = strlen(name); /* the '@' becomes the leading NUL, or the NUL is added */
-	mt_peer_assert(len < sizeof(sun->sun_path), "socket name too long: %s", name);
-	if (abstract)
-		memcpy(sun->sun_path + 1, name + 1, len - 1);
-	else
-		memcpy(sun->sun_path, name, len);
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + !abstract);
-}
-
-int
-mt_peer_unix_socket(int type)
-{
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-	mt_peer_sys(fd);
-	return fd;
-}
-
-/* bind or connect fd to name. */
-static void
-peer_unix_name_call(int (*call)(int, const struct sockaddr *, socklen_t), int fd,
-		    const char *name)
-{
-	struct sockaddr_un sun;
-	socklen_t len = peer_unix_sockaddr(name, &sun);
-	mt_peer_assert(call(fd, (struct sockaddr *)&sun, len) == 0, "%s %s: %s",
-		       call == bind ? "bind" : "connect", name, strerror(errno));
-}
-
-void
-mt_peer_unix_bind(int fd, const char *name)
-{
-	peer_unix_name_call(bind, fd, name);
-}
-
-void
-mt_peer_unix_connect(int fd, const char *name)
-{
-	peer_unix_name_call(connect, fd, name);
-}
-
-int
-mt_peer_unix_listen(const char *name)
-{
-	int fd = mt_peer_unix_socket(SOCK_STREAM);
-	mt_peer_unix_bind(fd, name);
-	mt_peer_sys(listen(fd, 128));
-	return fd;
-}
-
-int
-mt_peer_unix_stream_connect(const char *name)
-{
-	int fd = mt_peer_unix_socket(SOCK_STREAM);
-	mt_peer_unix_connect(fd, name);
-	return fd;
 }

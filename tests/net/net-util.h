@@ -11,7 +11,6 @@
 /* --- Inet socket helpers (TCP/UDP ports: test-tcp*.c, test-udp-socket.c, test-net-*.c) ---- */
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
 /* An address with its length, so one value can be passed around. */
@@ -96,20 +95,23 @@ void mt_expect_no_events_within(struct mio_poll *poll, struct mio_events *events
 /* Polls (infinite timeout) until the batch is not empty; returns its length. */
 size_t mt_poll_nonempty(struct mio_poll *poll, struct mio_events *events);
 
-/* --- Peers: plain blocking POSIX sockets, usable on helper threads ---------------------- */
+/* --- Peers: plain blocking sockets (mt-os.h), usable on helper threads ------------------ */
 
 /* mt_assert works on the test's own thread only: a helper thread that fails a check
  * prints it and aborts the process, so the test fails as crashed. */
 _Noreturn void mt_peer_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	MT_PRINTF(3, 4);
 #define mt_peer_assert(cond, ...)                                                            \
 	do {                                                                                 \
 		if (!(cond))                                                                 \
 			mt_peer_fail(__FILE__, __LINE__, __VA_ARGS__);                       \
 	} while (0)
-/* A syscall that returns -1 and sets errno on failure. */
+/* A raw call (mt-os.h) that returns a negative errno on failure. */
 #define mt_peer_sys(expr)                                                                    \
-	mt_peer_assert((expr) != -1, "%s: %s", #expr, strerror(errno))
+	do {                                                                                 \
+		long long mt_ps_ = (long long)(expr);                                        \
+		mt_peer_assert(mt_ps_ >= 0, "%s: %s", #expr, mt_os_error_text());           \
+	} while (0)
 /* A libmio call (negative errno on failure). */
 #define mt_peer_ok(expr)                                                                     \
 	do {                                                                                 \
@@ -118,24 +120,22 @@ _Noreturn void mt_peer_fail(const char *file, int line, const char *fmt, ...)
 	} while (0)
 
 /* Blocking listener on addr (port 0: read it back with ret_addr, may be NULL). */
-int mt_peer_listen(const struct mt_inet_addr *addr, struct mt_inet_addr *ret_addr);
-int mt_peer_connect(const struct mt_inet_addr *addr);
-int mt_peer_accept(int listener);
-int mt_peer_udp_bind(const struct mt_inet_addr *addr);
-void mt_peer_close(int fd);
+mio_fd_t mt_peer_listen(const struct mt_inet_addr *addr, struct mt_inet_addr *ret_addr);
+mio_fd_t mt_peer_connect(const struct mt_inet_addr *addr);
+mio_fd_t mt_peer_accept(mio_fd_t listener);
+mio_fd_t mt_peer_udp_bind(const struct mt_inet_addr *addr);
+void mt_peer_close(mio_fd_t fd);
 /* SO_LINGER 0: close sends a RST (mio's set_linger_zero). */
-void mt_set_linger_zero(int fd);
-
-/* Helper threads. */
-pthread_t mt_thread_spawn(void *(*fn)(void *), void *arg);
-void mt_thread_join(pthread_t thread);
+void mt_set_linger_zero(mio_fd_t fd);
 
 /* The body of regressions.rs issue_776 and poll.rs drop_cancels_interest_and_shuts_down (the
  * same test in mio): a stream connects to a blocking peer, waits for its first event, a read
  * would block, then closing the stream must end the peer's read (within 5 s) with EOF. */
 void mt_run_close_after_would_block(void);
 
-/* --- Unix socket helpers (test-unix-*.c, test-pipe.c) ------------------------------------ */
+#if !defined(_WIN32)
+
+/* --- Unix socket helpers (test-unix-*.c, test-pipe.c; net-util-unix.c) ------------------- */
 
 #include <sys/un.h>
 
@@ -202,5 +202,7 @@ void mt_peer_unix_connect(int fd, const char *name);
 int mt_peer_unix_listen(const char *name);
 /* socket + connect */
 int mt_peer_unix_stream_connect(const char *name);
+
+#endif /* !_WIN32 */
 
 #endif

@@ -36,7 +36,7 @@ MT_TEST(poll, zero_duration_polls_events)
 	struct mio_poll *poll = mt_poll_new();
 	struct mio_events *events = mt_events_new(16);
 	struct mt_inet_addr any = mt_inet_any_local(), addr;
-	int listener = mt_peer_listen(&any, &addr);
+	mio_fd_t listener = mt_peer_listen(&any, &addr);
 
 	mio_fd_t streams[3];
 	for (int n = 0; n < 3; n++) {
@@ -69,7 +69,7 @@ struct shared {
 	struct mio_poll *poll;
 	struct mio_events *events;
 	struct mio_registry *registry;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 	struct mt_inet_addr addr;
 	mio_fd_t listener;
 };
@@ -80,7 +80,7 @@ shared_init(struct shared *s, size_t n_events, unsigned parties)
 	s->poll = mt_poll_new();
 	s->events = mt_events_new(n_events);
 	mt_assert_ok(mio_registry_try_clone(mio_poll_registry(s->poll), &s->registry));
-	pthread_barrier_init(&s->barrier, NULL, parties);
+	s->barrier = mt_barrier_new(parties);
 	struct mt_inet_addr any = mt_inet_any_local();
 	s->listener = mt_tcp_listener(&any);
 	s->addr = mt_inet_local_addr(s->listener);
@@ -90,7 +90,7 @@ static void
 shared_free(struct shared *s)
 {
 	mt_close(s->listener);
-	pthread_barrier_destroy(&s->barrier);
+	mt_barrier_free(s->barrier);
 	mio_registry_free(s->registry);
 	mio_events_free(s->events);
 	mio_poll_free(s->poll);
@@ -100,7 +100,7 @@ shared_free(struct shared *s)
 static mio_fd_t
 peer_thread_connect(struct shared *s)
 {
-	mio_fd_t stream = -1;
+	mio_fd_t stream = MIO_FD_INVALID;
 	mt_peer_ok(mio_tcp_stream_connect(MT_SOCKADDR(&s->addr), &stream));
 	return stream;
 }
@@ -110,7 +110,7 @@ register_listener(void *arg)
 {
 	struct shared *s = arg;
 	mt_peer_ok(mio_registry_register(s->registry, s->listener, 0, MIO_INTEREST_READABLE));
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	return NULL;
 }
 
@@ -121,7 +121,7 @@ register_stream(void *arg)
 	mio_fd_t stream = peer_thread_connect(s);
 	mt_peer_ok(mio_registry_register(s->registry, stream, 1,
 					 MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE));
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	mt_peer_ok(mio_close(stream));
 	return NULL;
 }
@@ -133,14 +133,14 @@ MT_TEST(poll, registry_behind_arc)
 	struct mio_poll *poll = s.poll;
 	struct mio_events *events = s.events;
 
-	pthread_t handle1 = mt_thread_spawn(register_listener, &s);
-	pthread_t handle2 = mt_thread_spawn(register_stream, &s);
+	struct mt_thread *handle1 = mt_thread_spawn(register_listener, &s);
+	struct mt_thread *handle2 = mt_thread_spawn(register_stream, &s);
 
 	mt_assert_ok(mio_poll_poll(poll, events, 1000 * 1000000LL));
 	mt_assert(mio_events_len(events) >= 1, "expected at least one event");
 
 	/* Let the threads return. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	mt_thread_join(handle1);
 	mt_thread_join(handle2);
 
@@ -163,8 +163,8 @@ registry_ops_flow(struct mio_registry *registry, mio_fd_t fd, mio_token_t token,
 static void
 wait_twice(struct shared *s)
 {
-	pthread_barrier_wait(&s->barrier);
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
+	mt_barrier_wait(s->barrier);
 }
 
 static void *
@@ -182,7 +182,7 @@ udp_ops(void *arg)
 {
 	struct shared *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	mio_fd_t udp_socket = -1;
+	mio_fd_t udp_socket = MIO_FD_INVALID;
 	mt_peer_ok(mio_udp_bind(MT_SOCKADDR(&any), &udp_socket));
 	registry_ops_flow(s->registry, udp_socket, ID2, MIO_INTEREST_WRITABLE,
 			  MIO_INTEREST_WRITABLE | MIO_INTEREST_READABLE);
@@ -210,19 +210,19 @@ MT_TEST(poll, registry_operations_are_thread_safe)
 	struct mio_poll *poll = s.poll;
 	struct mio_events *events = s.events;
 
-	pthread_t handles[3] = {
+	struct mt_thread *handles[3] = {
 		mt_thread_spawn(listener_ops, &s),
 		mt_thread_spawn(udp_ops, &s),
 		mt_thread_spawn(stream_ops, &s),
 	};
 
 	/* Wait for the threads to finish before expect_events. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	MT_EXPECT_EVENTS(poll, events, { ID1, MT_READABLE }, { ID2, MT_WRITABLE },
 			 { ID3, MT_WRITABLE });
 
 	/* Let the threads return. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	for (int i = 0; i < 3; i++)
 		mt_thread_join(handles[i]);
 
@@ -234,15 +234,15 @@ register_udp_during_poll(void *arg)
 {
 	struct shared *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	mio_fd_t socket = -1;
+	mio_fd_t socket = MIO_FD_INVALID;
 	mt_peer_ok(mio_udp_bind(MT_SOCKADDR(&any), &socket));
 
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	/* Give the main thread time to start waiting in its 5 s poll. */
 	mt_sleep_ms(200);
 	mt_peer_ok(mio_registry_register(s->registry, socket, ID1, MIO_INTEREST_WRITABLE));
 
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	mt_peer_ok(mio_close(socket));
 	return NULL;
 }
@@ -254,10 +254,10 @@ MT_TEST(poll, register_during_poll)
 	struct mio_poll *poll = s.poll;
 	struct mio_events *events = s.events;
 
-	pthread_t handle1 = mt_thread_spawn(register_udp_during_poll, &s);
+	struct mt_thread *handle1 = mt_thread_spawn(register_udp_during_poll, &s);
 
 	/* Unlock the thread, then (at least try to) poll while it registers. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	mt_assert_ok(mio_poll_poll(poll, events, 5000 * 1000000LL));
 
 	mt_assert_eq(mio_events_len(events), 1);
@@ -265,7 +265,7 @@ MT_TEST(poll, register_during_poll)
 	mt_assert_eq(mio_event_token(event), ID1);
 	mt_assert(mio_event_is_writable(event), "the event must be writable");
 
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	mt_thread_join(handle1);
 
 	shared_free(&s);
@@ -345,9 +345,9 @@ connect_then_register(void *arg)
 {
 	struct shared *s = arg;
 	mio_fd_t stream = peer_thread_connect(s);
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	mt_peer_ok(mio_registry_register(s->registry, stream, ID3, MIO_INTEREST_WRITABLE));
-	pthread_barrier_wait(&s->barrier);
+	mt_barrier_wait(s->barrier);
 	mt_peer_ok(mio_close(stream));
 	return NULL;
 }
@@ -365,16 +365,16 @@ MT_TEST(poll, poll_ok_after_cancelling_pending_ops)
 	/* ...that this reregister cancels; the new token shows which event comes back. */
 	mt_assert_ok(mio_registry_reregister(s.registry, s.listener, ID2, MIO_INTEREST_READABLE));
 
-	pthread_t handle = mt_thread_spawn(connect_then_register, &s);
+	struct mt_thread *handle = mt_thread_spawn(connect_then_register, &s);
 	MT_EXPECT_EVENTS(poll, events, { ID2, MT_READABLE });
 
 	mt_close(mt_tcp_accept(s.listener, NULL));
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 
 	/* For the sake of completeness check the stream's writable event. */
 	MT_EXPECT_EVENTS(poll, events, { ID3, MT_WRITABLE });
 
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 	mt_thread_join(handle);
 
 	shared_free(&s);

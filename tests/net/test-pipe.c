@@ -71,8 +71,8 @@ spawn_cat(int *ret_stdin, int *ret_stdout)
 	posix_spawn_file_actions_destroy(&actions);
 	mt_assert(r == 0, "failed to start `cat` command: %s", strerror(r));
 
-	close(in[0]);
-	close(out[1]);
+	mt_os_close(in[0]);
+	mt_os_close(out[1]);
 	*ret_stdin = in[1];
 	*ret_stdout = out[0];
 	return pid;
@@ -129,7 +129,7 @@ MT_TEST(pipe, smoke)
 
 struct sender_thread {
 	mio_fd_t sender;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 	ssize_t written;
 };
 
@@ -138,11 +138,11 @@ write_then_drop_sender(void *arg)
 {
 	struct sender_thread *t = arg;
 	t->written = mio_pipe_write(t->sender, DATA1, DATA1_LEN); /* checked by the test */
-	pthread_barrier_wait(&t->barrier);
+	mt_barrier_wait(t->barrier);
 
-	pthread_barrier_wait(&t->barrier);
+	mt_barrier_wait(t->barrier);
 	mt_peer_ok(mio_close(t->sender));
-	pthread_barrier_wait(&t->barrier);
+	mt_barrier_wait(t->barrier);
 	return NULL;
 }
 
@@ -155,20 +155,20 @@ MT_TEST(pipe, event_when_sender_is_dropped)
 	mt_assert_ok(mio_pipe_new(&t.sender, &receiver));
 	mt_register(poll, receiver, RECEIVER, MIO_INTEREST_READABLE);
 
-	pthread_barrier_init(&t.barrier, NULL, 2);
-	pthread_t thread = mt_thread_spawn(write_then_drop_sender, &t);
+	t.barrier = mt_barrier_new(2);
+	struct mt_thread *thread = mt_thread_spawn(write_then_drop_sender, &t);
 
-	pthread_barrier_wait(&t.barrier); /* Wait for the write to complete. */
+	mt_barrier_wait(t.barrier); /* Wait for the write to complete. */
 	mt_assert_eq(t.written, (ssize_t)DATA1_LEN);
 	MT_EXPECT_EVENTS(poll, events, { RECEIVER, MT_READABLE });
 
-	pthread_barrier_wait(&t.barrier); /* Unblock the thread. */
-	pthread_barrier_wait(&t.barrier); /* Wait until the sending end is dropped. */
+	mt_barrier_wait(t.barrier); /* Unblock the thread. */
+	mt_barrier_wait(t.barrier); /* Wait until the sending end is dropped. */
 
 	expect_one_closed_event(poll, events, RECEIVER, true, CLOSED_TIMEOUT_NS);
 
 	mt_thread_join(thread);
-	pthread_barrier_destroy(&t.barrier);
+	mt_barrier_free(t.barrier);
 	mt_close(receiver);
 	mio_events_free(events);
 	mio_poll_free(poll);
@@ -176,16 +176,16 @@ MT_TEST(pipe, event_when_sender_is_dropped)
 
 struct receiver_thread {
 	mio_fd_t receiver;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 };
 
 static void *
 drop_receiver(void *arg)
 {
 	struct receiver_thread *t = arg;
-	pthread_barrier_wait(&t->barrier);
+	mt_barrier_wait(t->barrier);
 	mt_peer_ok(mio_close(t->receiver));
-	pthread_barrier_wait(&t->barrier);
+	mt_barrier_wait(t->barrier);
 	return NULL;
 }
 
@@ -198,18 +198,18 @@ MT_TEST(pipe, event_when_receiver_is_dropped)
 	mt_assert_ok(mio_pipe_new(&sender, &t.receiver));
 	mt_register(poll, sender, SENDER, MIO_INTEREST_WRITABLE);
 
-	pthread_barrier_init(&t.barrier, NULL, 2);
-	pthread_t thread = mt_thread_spawn(drop_receiver, &t);
+	t.barrier = mt_barrier_new(2);
+	struct mt_thread *thread = mt_thread_spawn(drop_receiver, &t);
 
 	MT_EXPECT_EVENTS(poll, events, { SENDER, MT_WRITABLE });
 
-	pthread_barrier_wait(&t.barrier); /* Unblock the thread. */
-	pthread_barrier_wait(&t.barrier); /* Wait until the receiving end is dropped. */
+	mt_barrier_wait(t.barrier); /* Unblock the thread. */
+	mt_barrier_wait(t.barrier); /* Wait until the receiving end is dropped. */
 
 	expect_one_closed_event(poll, events, SENDER, false, CLOSED_TIMEOUT_NS);
 
 	mt_thread_join(thread);
-	pthread_barrier_destroy(&t.barrier);
+	mt_barrier_free(t.barrier);
 	mt_close(sender);
 	mio_events_free(events);
 	mio_poll_free(poll);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Port of mio's tests/tcp_listener.rs (v0.8.11). The connecting peers are plain blocking
- * POSIX sockets on a pthread, as mio uses std sockets on a thread.
+ * sockets on a thread, as mio uses std sockets on a thread.
  *
  * not ported: is_send_and_sync: a Rust trait check; fds have no such property.
  * not ported: raw_fd: as_raw_fd/into_raw_fd/from_raw_fd round trip; a libmio listener is the
@@ -16,8 +16,8 @@
 struct connections {
 	struct mt_inet_addr addr;
 	unsigned n;
-	pthread_barrier_t *barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void *
@@ -25,8 +25,8 @@ make_connections(void *arg)
 {
 	struct connections *c = arg;
 	for (unsigned i = 0; i < c->n; i++) {
-		int conn = mt_peer_connect(&c->addr);
-		pthread_barrier_wait(c->barrier);
+		mio_fd_t conn = mt_peer_connect(&c->addr);
+		mt_barrier_wait(c->barrier);
 		mt_peer_close(conn);
 	}
 	return NULL;
@@ -34,7 +34,7 @@ make_connections(void *arg)
 
 static void
 start_connections(struct connections *c, const struct mt_inet_addr *addr, unsigned n,
-		  pthread_barrier_t *barrier)
+		  struct mt_barrier *barrier)
 {
 	c->addr = *addr;
 	c->n = n;
@@ -64,7 +64,7 @@ struct fixture {
 	struct mio_events *events;
 	mio_fd_t listener;
 	struct mt_inet_addr address;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 };
 
 static void
@@ -74,7 +74,7 @@ fixture_init(struct fixture *f, mio_fd_t listener, unsigned parties)
 	f->events = mt_events_new(16);
 	f->listener = listener;
 	f->address = mt_inet_local_addr(listener);
-	pthread_barrier_init(&f->barrier, NULL, parties);
+	f->barrier = mt_barrier_new(parties);
 	mt_register(f->poll, listener, ID1, MIO_INTEREST_READABLE);
 }
 
@@ -82,10 +82,10 @@ fixture_init(struct fixture *f, mio_fd_t listener, unsigned parties)
 static void
 fixture_finish(struct fixture *f, struct connections *c, size_t n)
 {
-	pthread_barrier_wait(&f->barrier);
+	mt_barrier_wait(f->barrier);
 	for (size_t i = 0; i < n; i++)
 		mt_thread_join(c[i].thread);
-	pthread_barrier_destroy(&f->barrier);
+	mt_barrier_free(f->barrier);
 	mt_close(f->listener);
 	mio_events_free(f->events);
 	mio_poll_free(f->poll);
@@ -115,7 +115,7 @@ smoke_test_tcp_listener(struct mt_inet_addr addr, mio_fd_t (*make_listener)(cons
 	fixture_init(&f, listener, 2);
 
 	struct connections c;
-	start_connections(&c, &f.address, 1, &f.barrier);
+	start_connections(&c, &f.address, 1, f.barrier);
 	MT_EXPECT_EVENTS(f.poll, f.events, { ID1, MT_READABLE });
 	accept_one(listener, &f.address);
 
@@ -187,7 +187,7 @@ connection_after(void (*change)(struct mio_poll *, mio_fd_t), bool expect_event)
 	struct connections c;
 	if (expect_event)
 		change(f.poll, f.listener);
-	start_connections(&c, &f.address, 1, &f.barrier);
+	start_connections(&c, &f.address, 1, f.barrier);
 	if (!expect_event)
 		change(f.poll, f.listener);
 
@@ -233,14 +233,14 @@ MT_TEST(tcp_listener, tcp_listener_two_streams)
 	struct fixture f;
 	struct connections c[2];
 	fixture_init(&f, listener, 3);
-	start_connections(&c[0], &address, 1, &f.barrier);
+	start_connections(&c[0], &address, 1, f.barrier);
 	MT_EXPECT_EVENTS(f.poll, f.events, { ID1, MT_READABLE });
 	mt_close(mt_tcp_accept_checked(listener, &address));
 
 	mio_fd_t none;
 	mt_assert_would_block(mio_tcp_listener_accept(listener, &none, NULL, NULL));
 
-	start_connections(&c[1], &address, 1, &f.barrier);
+	start_connections(&c[1], &address, 1, f.barrier);
 	MT_EXPECT_EVENTS(f.poll, f.events, { ID1, MT_READABLE });
 	mt_close(mt_tcp_accept_checked(listener, &address));
 

@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* Port of mio's tests/tcp.rs (v0.8.11). Peers that mio builds from std's blocking sockets
- * are plain blocking POSIX sockets here, on a pthread where mio uses a thread.
+ * are plain blocking sockets here (mt-os.h), on a thread where mio uses a thread.
  *
  * not ported: assert_size: compares Rust type sizes; libmio sockets are plain fds.
  * not ported: is_send_and_sync: a Rust trait check; fds have no such property.
  */
 #include "net-util.h"
 
-#include <unistd.h>
 
 #define N_BIG (16 * 1024 * 1024)
 
 /* The peer side of a test: a blocking listener and a barrier shared with the test. */
 struct peer {
-	int listener;
+	mio_fd_t listener;
 	struct mt_inet_addr addr;
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void
@@ -24,7 +23,7 @@ peer_start(struct peer *p, void *(*fn)(void *))
 {
 	struct mt_inet_addr any = mt_inet_any_local();
 	p->listener = mt_peer_listen(&any, &p->addr);
-	pthread_barrier_init(&p->barrier, NULL, 2);
+	p->barrier = mt_barrier_new(2);
 	p->thread = mt_thread_spawn(fn, p);
 }
 
@@ -33,7 +32,7 @@ peer_join(struct peer *p)
 {
 	mt_thread_join(p->thread);
 	mt_peer_close(p->listener);
-	pthread_barrier_destroy(&p->barrier);
+	mt_barrier_free(p->barrier);
 }
 
 /* The test's side against a peer: a poll, a stream connecting to the peer, registered as
@@ -75,7 +74,7 @@ MT_TEST(tcp, accept)
 	struct mt_inet_addr any = mt_inet_any_local();
 	mio_fd_t listener = mt_tcp_listener(&any);
 	struct mt_inet_addr addr = mt_inet_local_addr(listener);
-	pthread_t t = mt_thread_spawn(connect_and_close, &addr);
+	struct mt_thread *t = mt_thread_spawn(connect_and_close, &addr);
 
 	struct mio_poll *poll = mt_poll_new();
 	mt_register(poll, listener, 1, MIO_INTEREST_READABLE);
@@ -104,10 +103,10 @@ static void *
 accept_wait_close(void *arg)
 {
 	struct peer *p = arg;
-	int s = mt_peer_accept(p->listener);
-	pthread_barrier_wait(&p->barrier);
+	mio_fd_t s = mt_peer_accept(p->listener);
+	mt_barrier_wait(p->barrier);
 	mt_peer_close(s);
-	pthread_barrier_wait(&p->barrier);
+	mt_barrier_wait(p->barrier);
 	return NULL;
 }
 
@@ -142,8 +141,8 @@ MT_TEST(tcp, connect)
 	struct client c = client_connect(&p, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE, 128);
 
 	mt_assert_eq(connect_round(c.poll, c.events, 0), 1);
-	pthread_barrier_wait(&p.barrier); /* tx.send */
-	pthread_barrier_wait(&p.barrier); /* rx2.recv: the peer has closed */
+	mt_barrier_wait(p.barrier); /* tx.send */
+	mt_barrier_wait(p.barrier); /* rx2.recv: the peer has closed */
 	mt_assert_eq(connect_round(c.poll, c.events, 1), 2);
 	peer_join(&p);
 
@@ -154,10 +153,10 @@ static void *
 accept_write_big(void *arg)
 {
 	struct peer *p = arg;
-	int s = mt_peer_accept(p->listener);
+	mio_fd_t s = mt_peer_accept(p->listener);
 	char buf[1024] = { 0 };
 	for (size_t amt = 0; amt < N_BIG;) {
-		ssize_t w = write(s, buf, sizeof(buf));
+		ssize_t w = mt_os_write(s, buf, sizeof(buf));
 		mt_peer_sys(w);
 		amt += (size_t)w;
 	}
@@ -169,10 +168,10 @@ static void *
 accept_read_big(void *arg)
 {
 	struct peer *p = arg;
-	int s = mt_peer_accept(p->listener);
+	mio_fd_t s = mt_peer_accept(p->listener);
 	char buf[1024];
 	for (size_t amt = 0; amt < N_BIG;) {
-		ssize_t r = read(s, buf, sizeof(buf));
+		ssize_t r = mt_os_read(s, buf, sizeof(buf));
 		mt_peer_sys(r);
 		mt_peer_assert(r > 0, "EOF after %zu bytes", amt);
 		amt += (size_t)r;
@@ -329,7 +328,7 @@ MT_TEST(tcp, bind_twice_bad)
 	struct mt_inet_addr any = mt_inet_any_local();
 	mio_fd_t l1 = mt_tcp_listener(&any);
 	struct mt_inet_addr addr = mt_inet_local_addr(l1);
-	mio_fd_t l2 = -1;
+	mio_fd_t l2 = MIO_FD_INVALID;
 	int r = mio_tcp_listener_bind(MT_SOCKADDR(&addr), &l2);
 	mt_assert(r < 0, "binding a listening address twice succeeded");
 	mt_close(l1);
@@ -339,11 +338,11 @@ static void *
 accept_read_ones(void *arg)
 {
 	struct peer *p = arg;
-	int s = mt_peer_accept(p->listener);
+	mio_fd_t s = mt_peer_accept(p->listener);
 	char buf[1024];
 	for (size_t amt = 0; amt < 1024 * 16;) {
 		memset(buf, 0, sizeof(buf));
-		ssize_t n = read(s, buf, sizeof(buf));
+		ssize_t n = mt_os_read(s, buf, sizeof(buf));
 		mt_peer_sys(n);
 		mt_peer_assert(n > 0, "EOF after %zu bytes", amt);
 		amt += (size_t)n;
@@ -389,8 +388,8 @@ MT_TEST(tcp, connection_reset_by_peer)
 	mt_register(poll, client, 1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 
 	/* Wait for the listener to be ready. */
-	mio_fd_t server = -1;
-	while (server < 0) {
+	mio_fd_t server = MIO_FD_INVALID;
+	while (!mio_fd_is_valid(server)) {
 		mt_poll_until(poll, events, 0, 0);
 		int r = mio_tcp_listener_accept(listener, &server, NULL, NULL);
 		if (r != -EAGAIN)
@@ -423,7 +422,7 @@ MT_TEST(tcp, connect_error)
 	/* Pick a "random" port that shouldn't be in use. */
 	struct mt_inet_addr addr = mt_inet_any_local();
 	((struct sockaddr_in *)&addr.ss)->sin_port = htons(58381);
-	mio_fd_t stream = -1;
+	mio_fd_t stream = MIO_FD_INVALID;
 	int r = mio_tcp_stream_connect(MT_SOCKADDR(&addr), &stream);
 	if (r == -ECONNREFUSED) {
 		/* Failed synchronously: not a bug, but no coverage either. */
@@ -460,8 +459,8 @@ MT_TEST(tcp, write_error)
 	mt_register(poll, stream, 0, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 
 	mt_poll_until(poll, events, 0, MT_WRITABLE);
-	pthread_barrier_wait(&p.barrier); /* tx.send */
-	pthread_barrier_wait(&p.barrier); /* the peer has closed */
+	mt_barrier_wait(p.barrier); /* tx.send */
+	mt_barrier_wait(p.barrier); /* the peer has closed */
 	peer_join(&p);
 
 	static const char buf[1024];
@@ -507,11 +506,11 @@ MT_TEST(tcp, write_shutdown)
 {
 	struct mio_poll *poll = mt_poll_new();
 	struct mt_inet_addr any = mt_inet_any_local(), addr;
-	int listener = mt_peer_listen(&any, &addr);
+	mio_fd_t listener = mt_peer_listen(&any, &addr);
 
 	mio_fd_t client = mt_tcp_connect(&addr);
 	mt_register(poll, client, 0, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
-	int peer_sock = mt_peer_accept(listener);
+	mio_fd_t peer_sock = mt_peer_accept(listener);
 
 	wait_ready(poll, MT_WRITABLE, false);
 
@@ -520,7 +519,7 @@ MT_TEST(tcp, write_shutdown)
 	mt_expect_no_events_within(poll, events, 100);
 
 	/* Now, shutdown the write half of the socket. */
-	mt_peer_sys(shutdown(peer_sock, SHUT_WR));
+	mt_peer_sys(mt_os_shutdown_write(peer_sock));
 	wait_ready(poll, MT_READABLE, true);
 
 	mt_peer_close(peer_sock);
@@ -546,7 +545,7 @@ MT_TEST(tcp, local_addr_ready)
 	mt_register(poll, sock, CLIENT, MIO_INTEREST_READABLE);
 	struct mio_events *events = mt_events_new(1024);
 
-	mio_fd_t accepted = -1;
+	mio_fd_t accepted = MIO_FD_INVALID;
 	bool shutdown = false;
 	while (!shutdown) {
 		mt_assert_ok(mio_poll_poll(poll, events, MIO_TIMEOUT_INFINITE));
@@ -557,12 +556,12 @@ MT_TEST(tcp, local_addr_ready)
 				mt_register(poll, accepted, SERVER, MIO_INTEREST_WRITABLE);
 				break;
 			case SERVER:
-				mt_assert(accepted >= 0, "no accepted stream");
+				mt_assert(mio_fd_is_valid(accepted), "no accepted stream");
 				mt_inet_peer_addr(accepted);
 				mt_inet_local_addr(accepted);
 				mt_assert_eq(mio_stream_write(accepted, "\1\2\3", 3), 3);
 				mt_close(accepted);
-				accepted = -1;
+				accepted = MIO_FD_INVALID;
 				break;
 			case CLIENT:
 				mt_inet_peer_addr(sock);
@@ -575,7 +574,7 @@ MT_TEST(tcp, local_addr_ready)
 		}
 	}
 
-	if (accepted >= 0)
+	if (mio_fd_is_valid(accepted))
 		mt_close(accepted);
 	mt_close(sock);
 	mt_close(server);

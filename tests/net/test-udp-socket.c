@@ -9,10 +9,12 @@
  * either (Linux allows send_to on a connected socket).
  * multicast: joins the groups on the loopback interface (127.0.0.1) instead of 0.0.0.0, so
  * the test needs no multicast route.
+ * Not on Windows: readable_after_taking_an_error (libmio's own). Winsock reports an ICMP
+ * port unreachable on a UDP socket as WSAECONNRESET from the next receive, not as a pending
+ * SO_ERROR with error readiness, and under Wine 8.0 AFD reports no event for it at all.
  */
 #include "net-util.h"
 
-#include <arpa/inet.h>
 
 #define DATA1 MT_DATA1
 #define DATA2 MT_DATA2
@@ -398,8 +400,12 @@ MT_TEST(udp_socket, unconnected_udp_socket_connected_methods)
 	mt_register(poll, socket2, ID2, MIO_INTEREST_READABLE);
 	MT_EXPECT_EVENTS(poll, events, { ID1, MT_WRITABLE });
 
-	/* Socket is unconnected, but we're using a connected method ("address required"). */
-	mt_assert_err(mio_udp_send(socket1, DATA1, DATA1_LEN), -EDESTADDRREQ);
+	/* Socket is unconnected, but we're using a connected method ("address required"; on
+	 * Windows WSAENOTCONN, os error 10057 in mio's test). Wine 8.0 answers WSAEINVAL
+	 * instead: a known Wine difference, asserted as such so neither answer slips by. */
+	int unconnected = mt_os_is_windows() ? (mt_os_is_wine() ? -EINVAL : -ENOTCONN)
+					     : -EDESTADDRREQ;
+	mt_assert_err(mio_udp_send(socket1, DATA1, DATA1_LEN), unconnected);
 
 	/* Now send some actual data. */
 	mt_checked_write(mio_udp_send_to(socket1, DATA1, DATA1_LEN, MT_SOCKADDR(&address2)),
@@ -462,8 +468,8 @@ MT_TEST(udp_socket, udp_socket_register)
 struct sender {
 	struct mt_inet_addr addr;
 	unsigned n;
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void *
@@ -471,9 +477,9 @@ send_packets_thread(void *arg)
 {
 	struct sender *s = arg;
 	struct mt_inet_addr any = mt_inet_any_local();
-	int socket = mt_peer_udp_bind(&any);
+	mio_fd_t socket = mt_peer_udp_bind(&any);
 	for (unsigned i = 0; i < s->n; i++) {
-		pthread_barrier_wait(&s->barrier);
+		mt_barrier_wait(s->barrier);
 		ssize_t n = sendto(socket, DATA1, DATA1_LEN, 0, MT_SOCKADDR(&s->addr));
 		mt_peer_assert(n == (ssize_t)DATA1_LEN, "sendto: %zd (%s)", n, strerror(errno));
 	}
@@ -486,7 +492,7 @@ send_packets(struct sender *s, const struct mt_inet_addr *addr, unsigned n)
 {
 	s->addr = *addr;
 	s->n = n;
-	pthread_barrier_init(&s->barrier, NULL, 2);
+	s->barrier = mt_barrier_new(2);
 	s->thread = mt_thread_spawn(send_packets_thread, s);
 }
 
@@ -494,7 +500,7 @@ static void
 sender_join(struct sender *s)
 {
 	mt_thread_join(s->thread);
-	pthread_barrier_destroy(&s->barrier);
+	mt_barrier_free(s->barrier);
 }
 
 /* udp_socket_reregister and udp_socket_no_events_after_deregister: a packet arrives while the
@@ -511,7 +517,7 @@ packet_then(mio_interest_t interest, void (*after)(struct mio_poll *, struct mio
 	send_packets(&s, &address, 1);
 	mt_register(poll, socket, ID1, interest);
 	/* Let the packet be sent. */
-	pthread_barrier_wait(&s.barrier);
+	mt_barrier_wait(s.barrier);
 
 	after(poll, events, socket);
 
@@ -631,11 +637,12 @@ MT_TEST(udp_socket, multicast)
 	struct mio_poll *poll = mt_poll_new();
 	mio_fd_t tx = bind_any(), rx = bind_any();
 
+	/* 127.0.0.1, 227.1.1.100 and 227.1.1.101 (htonl needs no header beyond <mio/net.h>). */
 	struct in_addr iface, group;
-	inet_pton(AF_INET, "127.0.0.1", &iface);
-	inet_pton(AF_INET, "227.1.1.100", &group);
+	iface.s_addr = htonl(0x7f000001);
+	group.s_addr = htonl(0xe3010164);
 	mt_assert_ok(mio_udp_join_multicast_v4(rx, &group, &iface));
-	inet_pton(AF_INET, "227.1.1.101", &group);
+	group.s_addr = htonl(0xe3010165);
 	mt_assert_ok(mio_udp_join_multicast_v4(rx, &group, &iface));
 
 	mt_register(poll, tx, SENDER, MIO_INTEREST_WRITABLE);
@@ -729,6 +736,7 @@ MT_TEST(udp_socket, et_behavior_recv_from)
 	close_all(poll, events, (mio_fd_t[]){ socket1, socket2 }, 2);
 }
 
+#if !defined(_WIN32) /* see the top of the file */
 /* libmio: a socket error reported as an event and consumed with take_error leaves the
  * socket watched: a datagram that arrives afterwards is reported (emulating backends stop
  * watching an fd when they report an error, and take_error re-arms it). */
@@ -765,3 +773,4 @@ MT_TEST(udp_socket, readable_after_taking_an_error)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+#endif

@@ -18,8 +18,8 @@
  * waits on the barrier, then closes the connection. */
 struct connector {
 	const char *name;
-	pthread_barrier_t barrier;
-	pthread_t thread;
+	struct mt_barrier *barrier;
+	struct mt_thread *thread;
 };
 
 static void *
@@ -27,7 +27,7 @@ connect_then_drop(void *arg)
 {
 	struct connector *c = arg;
 	int conn = mt_peer_unix_stream_connect(c->name);
-	pthread_barrier_wait(&c->barrier);
+	mt_barrier_wait(c->barrier);
 	mt_peer_close(conn);
 	return NULL;
 }
@@ -36,7 +36,7 @@ static void
 open_connection(struct connector *c, const char *name)
 {
 	c->name = name;
-	pthread_barrier_init(&c->barrier, NULL, 2);
+	c->barrier = mt_barrier_new(2);
 	c->thread = mt_thread_spawn(connect_then_drop, c);
 }
 
@@ -44,9 +44,9 @@ open_connection(struct connector *c, const char *name)
 static void
 finish_connection(struct connector *c)
 {
-	pthread_barrier_wait(&c->barrier);
+	mt_barrier_wait(c->barrier);
 	mt_thread_join(c->thread);
-	pthread_barrier_destroy(&c->barrier);
+	mt_barrier_free(c->barrier);
 }
 
 /* std::os::unix::net::UnixListener::bind(path) + set_nonblocking(true) + from_std. */

@@ -26,8 +26,8 @@ static const char DATA2[] = "Why hello mio!";
 struct peer_listener {
 	struct mt_unix_path path;
 	int listener;
-	pthread_barrier_t barrier; /* the no-op listener's */
-	pthread_t thread;
+	struct mt_barrier *barrier; /* the no-op listener's */
+	struct mt_thread *thread;
 };
 
 static void
@@ -36,7 +36,7 @@ start_listener(struct peer_listener *l, const struct mt_tempdir *dir, const char
 {
 	l->path = mt_tempdir_path(dir, test_name);
 	l->listener = mt_peer_unix_listen(l->path.s);
-	pthread_barrier_init(&l->barrier, NULL, 2);
+	l->barrier = mt_barrier_new(2);
 	l->thread = mt_thread_spawn(serve, l);
 }
 
@@ -45,7 +45,7 @@ static void
 join_listener(struct peer_listener *l)
 {
 	mt_thread_join(l->thread);
-	pthread_barrier_destroy(&l->barrier);
+	mt_barrier_free(l->barrier);
 	mt_peer_close(l->listener);
 }
 
@@ -89,9 +89,9 @@ shutdown_write_one_connection(void *arg)
 {
 	struct peer_listener *l = arg;
 	int stream = mt_peer_accept(l->listener);
-	pthread_barrier_wait(&l->barrier);
+	mt_barrier_wait(l->barrier);
 	mt_peer_sys(shutdown(stream, SHUT_WR));
-	pthread_barrier_wait(&l->barrier);
+	mt_barrier_wait(l->barrier);
 	mt_peer_close(stream);
 	return NULL;
 }
@@ -161,7 +161,7 @@ MT_TEST(unix_stream, unix_stream_smoke)
 /* The thread of mio's unix_stream_connect: accepts, waits on the barrier, drops. */
 struct acceptor {
 	int listener;
-	pthread_barrier_t barrier;
+	struct mt_barrier *barrier;
 };
 
 static void *
@@ -169,7 +169,7 @@ accept_then_drop(void *arg)
 {
 	struct acceptor *a = arg;
 	int stream = mt_peer_accept(a->listener);
-	pthread_barrier_wait(&a->barrier);
+	mt_barrier_wait(a->barrier);
 	mt_peer_close(stream);
 	return NULL;
 }
@@ -180,17 +180,17 @@ static void
 connect_test(struct mt_unix_env *env, mio_fd_t listener, mio_fd_t stream)
 {
 	struct acceptor a = { .listener = listener };
-	pthread_barrier_init(&a.barrier, NULL, 2);
-	pthread_t thread = mt_thread_spawn(accept_then_drop, &a);
+	a.barrier = mt_barrier_new(2);
+	struct mt_thread *thread = mt_thread_spawn(accept_then_drop, &a);
 
 	mt_register(env->poll, stream, TOKEN_1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 	MT_EXPECT_EVENTS(env->poll, env->events, { TOKEN_1, MT_WRITABLE });
 
-	pthread_barrier_wait(&a.barrier);
+	mt_barrier_wait(a.barrier);
 	MT_EXPECT_EVENTS(env->poll, env->events, { TOKEN_1, MT_READABLE });
 
 	mt_thread_join(thread);
-	pthread_barrier_destroy(&a.barrier);
+	mt_barrier_free(a.barrier);
 	mt_close(stream);
 }
 
@@ -367,10 +367,10 @@ MT_TEST(unix_stream, unix_stream_shutdown_listener_write)
 	mt_register(env.poll, stream, TOKEN_1, MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 	MT_EXPECT_EVENTS(env.poll, env.events, { TOKEN_1, MT_WRITABLE });
 
-	pthread_barrier_wait(&remote.barrier);
+	mt_barrier_wait(remote.barrier);
 	MT_EXPECT_EVENTS(env.poll, env.events, { TOKEN_1, MT_READ_CLOSED });
 
-	pthread_barrier_wait(&remote.barrier);
+	mt_barrier_wait(remote.barrier);
 	join_listener(&remote);
 	mt_close(stream);
 	mt_unix_env_free(&env);

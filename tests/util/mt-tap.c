@@ -74,7 +74,7 @@ end_child(int status, const char *text)
 }
 
 /* Formats kind, prefix and fmt into text (cut to MT_TAP_REPORT_MAX). */
-__attribute__((format(printf, 4, 0))) static void
+MT_PRINTF(4, 0) static void
 format_report(char *text, char kind, const char *prefix, const char *fmt, va_list ap)
 {
 	int n = snprintf(text, MT_TAP_REPORT_MAX, "%c%s", kind, prefix);

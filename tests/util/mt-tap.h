@@ -27,6 +27,6 @@ FILE *mt_tap_sys_child_open(const char *channel);
 /* In the child: runs the test's body and reports to report; never returns. */
 _Noreturn void mt_tap_child_run(const struct mt_test *test, FILE *report);
 /* The runner cannot go on (a failed fork, pipe...): says why in TAP and exits with 2. */
-_Noreturn void mt_tap_bail_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void mt_tap_bail_out(const char *fmt, ...) MT_PRINTF(1, 2);
 
 #endif

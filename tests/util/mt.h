@@ -11,6 +11,14 @@
 
 #include <mio/mio.h>
 
+/* printf-style checking of the C99 formats the tests use (%zu...): mingw's printf family
+ * is gnu_printf with __USE_MINGW_ANSI_STDIO, while plain "printf" means msvcrt's there. */
+#if defined(__MINGW32__)
+#define MT_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define MT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 #if defined(MT_RUNNER_TAP)
 
 /* One test, registered before main() by a constructor its MT_TEST defines. */
@@ -24,10 +32,10 @@ struct mt_test {
 void mt_tap_register(struct mt_test *test);
 /* Ends the test: it failed at file:line, fmt says why. */
 _Noreturn void mt_tap_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	MT_PRINTF(3, 4);
 /* Ends the test: it is skipped, fmt says why. */
-_Noreturn void mt_tap_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void mt_tap_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void mt_tap_skip(const char *fmt, ...) MT_PRINTF(1, 2);
+void mt_tap_log(const char *fmt, ...) MT_PRINTF(1, 2);
 
 #define MT_TEST(suite, name)                                                                 \
 	static void mt_body_##suite##_##name(void);                                          \

@@ -2,13 +2,8 @@
 #include "test-util.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 const char *
 mt_backend(void)
@@ -82,39 +77,16 @@ mt_expect_no_events(struct mio_poll *poll, struct mio_events *events)
 }
 
 void
-mt_assert_nonblocking_cloexec(mio_fd_t fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-	int fd_flags = fcntl(fd, F_GETFD);
-	mt_assert(fl >= 0 && (fl & O_NONBLOCK), "fd %d is not non-blocking", fd);
-	mt_assert(fd_flags >= 0 && (fd_flags & FD_CLOEXEC), "fd %d is not close-on-exec", fd);
-}
-
-void
-mt_socketpair(int type, mio_fd_t fds[2])
-{
-	mt_assert(socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0,
-		  "socketpair: %s", strerror(errno));
-}
-
-void
-mt_pipe(mio_fd_t fds[2])
-{
-	mt_assert(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
-}
-
-void
 mt_write_all(mio_fd_t fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			poll(&pfd, 1, 1000);
+		ssize_t w = mt_os_write(fd, p, len);
+		if (w == -EAGAIN) {
+			mt_os_wait_writable(fd, 1000);
 			continue;
 		}
-		mt_assert(w > 0, "write: %s", strerror(errno));
+		mt_assert(w > 0, "write: %s", mt_os_error_text());
 		p += w;
 		len -= (size_t)w;
 	}
@@ -126,24 +98,16 @@ mt_drain(mio_fd_t fd)
 	char buf[4096];
 	size_t total = 0;
 	for (;;) {
-		ssize_t r = read(fd, buf, sizeof(buf));
+		ssize_t r = mt_os_read(fd, buf, sizeof(buf));
 		if (r > 0) {
 			total += (size_t)r;
 			continue;
 		}
-		if (r < 0 && errno == EAGAIN) {
+		if (r == -EAGAIN) {
 			mio_fd_rearm(fd);
 			return total;
 		}
-		mt_assert(r == 0, "read: %s", strerror(errno));
+		mt_assert(r == 0, "read: %s", mt_os_error_text());
 		return total;
 	}
-}
-
-void
-mt_sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }

@@ -4,6 +4,7 @@
 #define TEST_UTIL_H
 
 #include "mt.h"
+#include "mt-os.h"
 
 /* Readiness an expected event must have (mio's ExpectEvent: every listed flag must be set). */
 enum mt_ready {
@@ -41,16 +42,10 @@ void mt_expect_no_events(struct mio_poll *poll, struct mio_events *events);
 /* True when e has every flag in ready. */
 bool mt_event_matches(const struct mio_event *e, unsigned ready);
 
-/* fd checks: O_NONBLOCK and FD_CLOEXEC are both set. */
-void mt_assert_nonblocking_cloexec(mio_fd_t fd);
-/* Plain blocking-free helpers for peers built from raw syscalls. */
-void mt_socketpair(int type, mio_fd_t fds[2]);
-void mt_pipe(mio_fd_t fds[2]);
-/* Writes all of buf (retrying on EAGAIN by waiting with poll(2)); fails the test on error. */
+/* Writes all of buf with raw writes (retrying on EAGAIN after waiting for writability);
+ * fails the test on error. */
 void mt_write_all(mio_fd_t fd, const void *buf, size_t len);
 /* Reads until EAGAIN, returns the byte count (0 on EOF); rearms via mio_try_io semantics. */
 size_t mt_drain(mio_fd_t fd);
-/* Sleeps ms milliseconds. */
-void mt_sleep_ms(unsigned ms);
 
 #endif

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Networking and pipes (mio::net and mio::unix::pipe): TCP, UDP, Unix sockets, pipes.
  *
- * Sockets and pipes are plain fds (mio_fd_t). libmio keeps no per-socket state: register
- * the fd with mio_registry_register() and close it with mio_close() (not close(2), so an
- * emulating backend forgets the fd before its number can be reused).
+ * Sockets and pipes are plain handles (mio_fd_t: an fd, a SOCKET on Windows). libmio keeps
+ * no per-socket state: register the handle with mio_registry_register() and close it with
+ * mio_close() (not close(2) or closesocket(), so an emulating backend forgets the handle
+ * before its number can be reused).
  *
- * Creation: every fd made here is non-blocking and close-on-exec from the start
- * (SOCK_NONBLOCK|SOCK_CLOEXEC, accept4, pipe2; fcntl where those are missing).
+ * Creation: every handle made here is non-blocking and not inherited by child processes
+ * from the start (SOCK_NONBLOCK|SOCK_CLOEXEC, accept4, pipe2; fcntl where those are
+ * missing; on Windows WSA_FLAG_NO_HANDLE_INHERIT and FIONBIO, and Winsock is started on
+ * first use).
  *
- * Adopting an fd made elsewhere (mio's from_std / from_raw_fd / From<ChildStdin>): there
- * is no function for it, the fd is the object. Make it non-blocking first with
+ * Adopting a handle made elsewhere (mio's from_std / from_raw_fd / From<ChildStdin>): there
+ * is no function for it, the handle is the object. Make it non-blocking first with
  * mio_fd_set_nonblocking(fd, true) (libmio does not do it for you, like mio), then use the
  * functions below on it.
  *
@@ -18,7 +21,9 @@
  * (mio's do_io, see <mio/io.h>): after an event, repeat the I/O until it returns -EAGAIN.
  * A successful call does not re-arm. -EINTR is returned, not retried. I/O functions do not
  * check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
- * the other functions return -EINVAL for NULL required pointers and -EBADF for fd < 0.
+ * the other functions return -EINVAL for NULL required pointers and -EBADF for an invalid
+ * handle. On Windows, Winsock's errors are translated (WSAEWOULDBLOCK is -EAGAIN,
+ * WSAECONNREFUSED -ECONNREFUSED, ...; see <mio/error.h> for the few codes errno.h lacks).
  *
  * Addresses: in as (const struct sockaddr *, socklen_t), out as
  * (struct sockaddr_storage *ret_addr, socklen_t *ret_len). Unix sockets use
@@ -27,7 +32,7 @@
  * Signals: sends on sockets use MSG_NOSIGNAL (SO_NOSIGPIPE where that is missing), so a
  * closed peer gives -EPIPE, never SIGPIPE. Pipes have no such flag: writing to a pipe
  * whose read end is closed raises SIGPIPE unless the process ignores or blocks it (Rust
- * ignores it at startup); with SIGPIPE ignored it returns -EPIPE.
+ * ignores it at startup); with SIGPIPE ignored it returns -EPIPE. Windows has no SIGPIPE.
  *
  * Thread-safety: these are thin syscall wrappers and are exactly as thread-safe as the
  * syscalls they make. Any function may be called from any thread, also on the same fd at
@@ -35,28 +40,41 @@
  * defined way). Closing an fd while another thread still uses it is a race, as with
  * close(2). Exceptions are noted per function.
  *
- * POSIX only for now: on Windows this header declares nothing until the AFD port
- * brings its own implementation.
+ * Windows: TCP and UDP as below; Unix sockets and pipes are POSIX only and absent there
+ * (mio's Windows named pipes are not part of libmio). Include <mio/net.h> before
+ * <windows.h>, or define WIN32_LEAN_AND_MEAN, so windows.h does not bring the old
+ * winsock.h.
  */
 #ifndef MIO_NET_H
 #define MIO_NET_H
 
 #include <mio/common.h>
 
-#if !defined(_WIN32)
-
+#if defined(_WIN32)
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#endif
 
 MIO_BEGIN_DECLS
+
+/* One buffer of a vectored read or write: the OS's own type, struct iovec ({iov_base,
+ * iov_len}) on POSIX, WSABUF ({len, buf}) on Windows. */
+#if defined(_WIN32)
+typedef WSABUF mio_iovec_t;
+#else
+typedef struct iovec mio_iovec_t;
+#endif
 
 /* --- Any fd ------------------------------------------------------------------------- */
 
 /* Sets or clears O_NONBLOCK (for adopted fds; libmio's own fds are already non-blocking).
  * Not atomic with respect to other F_SETFL changes on the same open file description made
- * at the same time by another thread. */
+ * at the same time by another thread. On Windows: FIONBIO, sockets only. */
 MIO_API int mio_fd_set_nonblocking(mio_fd_t fd, bool nonblocking);
 
 /* --- Any socket (TCP, UDP, Unix) ---------------------------------------------------- */
@@ -99,19 +117,20 @@ MIO_API ssize_t mio_stream_read(mio_fd_t fd, void *buf, size_t len);
 /* Like mio_stream_read() but leaves the data queued (MSG_PEEK). Unlike mio 0.8 (bug
  * #1755), -EAGAIN re-arms here too. */
 MIO_API ssize_t mio_stream_peek(mio_fd_t fd, void *buf, size_t len);
-/* Scatter read into iovcnt buffers (readv). */
-MIO_API ssize_t mio_stream_readv(mio_fd_t fd, const struct iovec *iov, int iovcnt);
+/* Scatter read into iovcnt buffers (readv; WSARecv on Windows). */
+MIO_API ssize_t mio_stream_readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt);
 /* Bytes written (may be fewer than len) or -errno (-EAGAIN: buffer full, fd re-armed;
  * -EPIPE/-ECONNRESET: peer gone, no SIGPIPE). */
 MIO_API ssize_t mio_stream_write(mio_fd_t fd, const void *buf, size_t len);
-/* Gather write (sendmsg with MSG_NOSIGNAL). */
-MIO_API ssize_t mio_stream_writev(mio_fd_t fd, const struct iovec *iov, int iovcnt);
+/* Gather write (sendmsg with MSG_NOSIGNAL; WSASend on Windows). */
+MIO_API ssize_t mio_stream_writev(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt);
 
 /* --- TCP ------------------------------------------------------------------------------ */
 
 /* Creates a listening socket for addr (AF_INET or AF_INET6, else -EAFNOSUPPORT): sets
- * SO_REUSEADDR, binds, listens with a backlog of 1024. Port 0 picks a free port: read it
- * back with mio_socket_local_addr(). */
+ * SO_REUSEADDR (not on Windows, where it would let another socket take the port, as in
+ * mio), binds, listens with a backlog of 1024. Port 0 picks a free port: read it back with
+ * mio_socket_local_addr(). */
 MIO_API int mio_tcp_listener_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
 /* Accepts one connection: *ret_stream is a new non-blocking, close-on-exec stream.
  * ret_addr/ret_len (the peer's address): both or neither (-EINVAL). -EAGAIN when none is
@@ -120,10 +139,10 @@ MIO_API int mio_tcp_listener_accept(mio_fd_t listener, mio_fd_t *ret_stream,
 				    struct sockaddr_storage *ret_addr, socklen_t *ret_len);
 
 /* Starts a non-blocking connect to addr (AF_INET or AF_INET6). Returns 0 with the new
- * socket in *ret while the connect is still in progress (EINPROGRESS): see
- * mio_socket_peer_addr() for how to learn when and how it ends. -EAGAIN here is an error
- * (on Linux: no free local port), not a would-block; no socket is returned on error.
- * Use mio_stream_* for I/O. */
+ * socket in *ret while the connect is still in progress (EINPROGRESS; WSAEWOULDBLOCK on
+ * Windows): see mio_socket_peer_addr() for how to learn when and how it ends. -EAGAIN here
+ * is an error (on Linux: no free local port), not a would-block; no socket is returned on
+ * error. Use mio_stream_* for I/O. */
 MIO_API int mio_tcp_stream_connect(const struct sockaddr *addr, socklen_t len, mio_fd_t *ret);
 /* TCP_NODELAY (disables Nagle's algorithm when true). */
 MIO_API int mio_tcp_stream_set_nodelay(mio_fd_t fd, bool nodelay);
@@ -137,7 +156,8 @@ MIO_API int mio_udp_bind(const struct sockaddr *addr, socklen_t len, mio_fd_t *r
 MIO_API int mio_udp_connect(mio_fd_t fd, const struct sockaddr *addr, socklen_t len);
 
 /* Datagram I/O. Returns the bytes sent/received or -errno (-EAGAIN re-arms). A datagram
- * longer than len is truncated silently (as in mio on Unix); the rest is lost. */
+ * longer than len is truncated silently (as in mio on Unix); the rest is lost. On Windows
+ * the receive fails with -EMSGSIZE instead, after filling buf (as in mio there). */
 MIO_API ssize_t mio_udp_send(mio_fd_t fd, const void *buf, size_t len); /* connected */
 MIO_API ssize_t mio_udp_recv(mio_fd_t fd, void *buf, size_t len);
 MIO_API ssize_t mio_udp_peek(mio_fd_t fd, void *buf, size_t len); /* leaves it queued */
@@ -172,11 +192,14 @@ MIO_API int mio_udp_multicast_loop_v6(mio_fd_t fd, bool *ret);
 /* IP_MULTICAST_TTL (0-255, else -EINVAL) */
 MIO_API int mio_udp_set_multicast_ttl_v4(mio_fd_t fd, uint32_t ttl);
 MIO_API int mio_udp_multicast_ttl_v4(mio_fd_t fd, uint32_t *ret);
-/* IPV6_V6ONLY (IPv6 sockets; only before bind, so mostly useful to read back) */
+/* IPV6_V6ONLY (IPv6 sockets; only before bind, so mostly useful to read back). The
+ * default is the OS's: off on Linux, on on Windows. */
 MIO_API int mio_udp_set_only_v6(mio_fd_t fd, bool only_v6);
 MIO_API int mio_udp_only_v6(mio_fd_t fd, bool *ret);
 
-/* --- Unix domain sockets ------------------------------------------------------------- */
+#if !defined(_WIN32)
+
+/* --- Unix domain sockets (POSIX only) ------------------------------------------------ */
 
 /* A Unix socket address (mio::net::SocketAddr): sockaddr_un plus its length. Build one with
  * the constructors below or receive one from the functions that return addresses. */
@@ -258,7 +281,7 @@ MIO_API ssize_t mio_unix_datagram_send_to_addr(mio_fd_t fd, const void *buf, siz
 MIO_API ssize_t mio_unix_datagram_recv_from(mio_fd_t fd, void *buf, size_t len,
 					    struct mio_unix_addr *ret_addr);
 
-/* --- Pipes (mio::unix::pipe) ------------------------------------------------------- */
+/* --- Pipes (mio::unix::pipe, POSIX only) ---------------------------------------------- */
 
 /* A non-blocking, close-on-exec pipe (pipe2). Data written to *ret_sender is read from
  * *ret_receiver. When one end is closed the other gets an event: the receiver sees
@@ -267,14 +290,14 @@ MIO_API ssize_t mio_unix_datagram_recv_from(mio_fd_t fd, void *buf, size_t len,
 MIO_API int mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver);
 /* Bytes read (0: every sender closed) or -errno (-EAGAIN re-arms). */
 MIO_API ssize_t mio_pipe_read(mio_fd_t receiver, void *buf, size_t len);
-MIO_API ssize_t mio_pipe_readv(mio_fd_t receiver, const struct iovec *iov, int iovcnt);
+MIO_API ssize_t mio_pipe_readv(mio_fd_t receiver, const mio_iovec_t *iov, int iovcnt);
 /* Bytes written or -errno (-EAGAIN re-arms). Raises SIGPIPE if the receiver is closed,
  * unless the process ignores it (then -EPIPE): see the top of this file. */
 MIO_API ssize_t mio_pipe_write(mio_fd_t sender, const void *buf, size_t len);
-MIO_API ssize_t mio_pipe_writev(mio_fd_t sender, const struct iovec *iov, int iovcnt);
+MIO_API ssize_t mio_pipe_writev(mio_fd_t sender, const mio_iovec_t *iov, int iovcnt);
+
+#endif /* !_WIN32: Unix sockets and pipes */
 
 MIO_END_DECLS
-
-#endif /* !_WIN32 */
 
 #endif

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/* mt-os.h on POSIX. */
+#include "mt-os.h"
+#include "mt.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+struct mt_thread {
+	pthread_t thread;
+};
+
+struct mt_thread *
+mt_thread_spawn(void *(*fn)(void *), void *arg)
+{
+	struct mt_thread *t = malloc(sizeof(*t));
+	mt_assert(t != NULL, "out of memory");
+	int r = pthread_create(&t->thread, NULL, fn, arg);
+	mt_assert(r == 0, "pthread_create: %s", strerror(r));
+	return t;
+}
+
+void
+mt_thread_join(struct mt_thread *thread)
+{
+	int r = pthread_join(thread->thread, NULL);
+	mt_assert(r == 0, "pthread_join: %s", strerror(r));
+	free(thread);
+}
+
+struct mt_barrier {
+	pthread_barrier_t barrier;
+};
+
+struct mt_barrier *
+mt_barrier_new(unsigned count)
+{
+	struct mt_barrier *b = malloc(sizeof(*b));
+	mt_assert(b != NULL && pthread_barrier_init(&b->barrier, NULL, count) == 0,
+		  "pthread_barrier_init");
+	return b;
+}
+
+void
+mt_barrier_wait(struct mt_barrier *barrier)
+{
+	pthread_barrier_wait(&barrier->barrier);
+}
+
+void
+mt_barrier_free(struct mt_barrier *barrier)
+{
+	pthread_barrier_destroy(&barrier->barrier);
+	free(barrier);
+}
+
+int64_t
+mt_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void
+mt_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+void
+mt_setenv(const char *name, const char *value)
+{
+	int r = value ? setenv(name, value, 1) : unsetenv(name);
+	mt_assert(r == 0, "setenv %s: %s", name, strerror(errno));
+}
+
+bool
+mt_os_is_windows(void)
+{
+	return false;
+}
+
+bool
+mt_os_is_wine(void)
+{
+	return false;
+}
+
+int
+mt_open_handle_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	mt_assert(d != NULL, "opendir /proc/self/fd");
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+bool
+mt_module_is_loaded(const char *path)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
+mio_fd_t
+mt_os_socket(int family, int type)
+{
+	return socket(family, type | SOCK_CLOEXEC, 0);
+}
+
+mio_fd_t
+mt_os_accept(mio_fd_t listener)
+{
+	return accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+}
+
+static int
+result(int r)
+{
+	return r < 0 ? -errno : r;
+}
+
+int
+mt_os_close(mio_fd_t fd)
+{
+	return result(close(fd));
+}
+
+int
+mt_os_setsockopt(mio_fd_t fd, int level, int name, const void *value, socklen_t len)
+{
+	return result(setsockopt(fd, level, name, value, len));
+}
+
+ssize_t
+mt_os_read(mio_fd_t fd, void *buf, size_t len)
+{
+	ssize_t r = read(fd, buf, len);
+	return r < 0 ? -errno : r;
+}
+
+ssize_t
+mt_os_write(mio_fd_t fd, const void *buf, size_t len)
+{
+	ssize_t r = write(fd, buf, len);
+	return r < 0 ? -errno : r;
+}
+
+ssize_t
+mt_os_send_oob(mio_fd_t fd, const void *buf, size_t len)
+{
+	ssize_t r = send(fd, buf, len, MSG_OOB);
+	return r < 0 ? -errno : r;
+}
+
+mio_iovec_t
+mt_iovec(void *base, size_t len)
+{
+	return (mio_iovec_t){ .iov_base = base, .iov_len = len };
+}
+
+int
+mt_os_shutdown_write(mio_fd_t fd)
+{
+	return result(shutdown(fd, SHUT_WR));
+}
+
+int
+mt_os_set_recv_timeout(mio_fd_t fd, unsigned ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	return mt_os_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+void
+mt_os_wait_writable(mio_fd_t fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	poll(&pfd, 1, ms);
+}
+
+int
+mt_os_last_error(void)
+{
+	return -errno;
+}
+
+const char *
+mt_os_error_text(void)
+{
+	return strerror(errno);
+}
+
+void
+mt_assert_nonblocking_cloexec(mio_fd_t fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	int fd_flags = fcntl(fd, F_GETFD);
+	mt_assert(fl >= 0 && (fl & O_NONBLOCK), "fd %d is not non-blocking", fd);
+	mt_assert(fd_flags >= 0 && (fd_flags & FD_CLOEXEC), "fd %d is not close-on-exec", fd);
+}
+
+void
+mt_socketpair(int type, mio_fd_t fds[2])
+{
+	mt_assert(socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0,
+		  "socketpair: %s", strerror(errno));
+}
+
+void
+mt_pipe(mio_fd_t fds[2])
+{
+	mt_assert(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+}
