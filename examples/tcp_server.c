@@ -33,10 +33,13 @@ drop_connection(struct mio_registry *registry, mio_token_t token)
 	connections[token - 1] = NULL;
 }
 
-/* Echoes what it can; returns false when the connection is finished. */
+/* Echoes what it can after an event; returns false when the connection is finished.
+ * Reads until a short read (libmio's short-read rule: the socket is drained, the next data
+ * brings a new event) or -EAGAIN. */
 static bool
 echo(struct connection *c)
 {
+	bool drained = false;
 	for (;;) {
 		while (c->pending) {
 			ssize_t w = mio_stream_write(c->fd, c->buf, c->pending);
@@ -47,12 +50,15 @@ echo(struct connection *c)
 			memmove(c->buf, c->buf + w, c->pending - (size_t)w);
 			c->pending -= (size_t)w;
 		}
+		if (drained)
+			return true; /* wait for the next readable edge */
 		ssize_t r = mio_stream_read(c->fd, c->buf, sizeof(c->buf));
 		if (r == -EAGAIN)
-			return true; /* drained: wait for the next readable edge */
+			return true;
 		if (r <= 0)
 			return false; /* closed by the peer, or an error */
 		c->pending = (size_t)r;
+		drained = (size_t)r < sizeof(c->buf);
 	}
 }
 
