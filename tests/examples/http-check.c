@@ -180,6 +180,6 @@ main(int argc, char **argv)
 	connection_close();
 	many_connections(50);
 	stop_server();
-	printf("http_hello answered every request\n");
+	printf("the server answered every request\n");
 	return 0;
 }
