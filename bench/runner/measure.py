@@ -293,6 +293,7 @@ class HttpSample:
     """One HTTP server at one connection count, over all rounds: wrk's figures per round."""
     rps: list[float] = field(default_factory=list)
     latency_us: dict[str, list[float]] = field(default_factory=dict)  # "50%" -> per round
+    cpu_us: list[float] = field(default_factory=list)  # server CPU time per request
 
     def median_latency(self, pct: str) -> float:
         return statistics.median(self.latency_us[pct])
@@ -324,6 +325,12 @@ def _start_server(b: Build, server) -> tuple[subprocess.Popen, int]:
     return p, int(m.group(1))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (/proc/PID/stat, clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pin_other_cpus() -> None:
     cpus = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, set(cpus[:-1]) or set(cpus))
@@ -352,6 +359,7 @@ def http(b: Build, servers: list, conns: tuple[int, ...], rounds: int,
                                     f"http://127.0.0.1:{port}/"], capture_output=True,
                                    text=True, preexec_fn=_pin_other_cpus)
                 rps, lat = _parse_wrk(w.stdout)
+                cpu = _cpu_seconds(p.pid)
             except (StopIteration, ValueError, IndexError):
                 b.notes.append(f"wrk against {server.name} at {c} connections gave no "
                                f"result: {w.stdout.strip()} {w.stderr.strip()}")
@@ -362,6 +370,7 @@ def http(b: Build, servers: list, conns: tuple[int, ...], rounds: int,
                 p.wait()
             s = samples[server.name]
             s.rps.append(rps)
+            s.cpu_us.append(cpu * 1e6 / (rps * seconds))
             for pct, v in lat.items():
                 s.latency_us.setdefault(pct, []).append(v)
         out[c] = {k: v for k, v in samples.items() if v is not None}

@@ -200,6 +200,10 @@ def http_tables(data: dict, servers: list[str], seconds: int, rounds: int) -> li
 
     out += ["**Requests per second:**", ""] + _table(header, rows(
         lambda smp: statistics.median(smp.rps), lambda v: f"{v:,.0f}")) + [""]
+    out += ["**Server CPU time per request, µs** (user + system, from /proc; wrk has the "
+            "other CPU, so where wrk is the limit the servers tie on requests per second and "
+            "differ here):", ""] + _table(header, rows(
+                lambda smp: statistics.median(smp.cpu_us), lambda v: f"{v:.2f}")) + [""]
     for pct in ("50%", "99%"):
         out += [f"**Latency, {pct} percentile, µs:**", ""] + _table(header, rows(
             lambda smp, p=pct: smp.median_latency(p), lambda v: f"{v:.0f}")) + [""]
