@@ -225,7 +225,7 @@ would_block(ssize_t r)
 }
 
 enum http_next
-http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write)
+http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write, bool to_end)
 {
 	bool drained = false;
 	for (;;) {
@@ -251,7 +251,7 @@ http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write)
 		if (r <= 0)
 			return HTTP_CLOSE; /* end of stream, or an error */
 		http_conn_received(c, (size_t)r);
-		drained = (size_t)r < len;
+		drained = (size_t)r < len && !to_end;
 	}
 }
 

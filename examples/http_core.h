@@ -51,14 +51,17 @@ bool http_conn_done(const struct http_conn *c);
 
 /* For readiness-based event loops: after any event on c, sends what is pending and reads
  * until a short read (libmio's short-read rule; for a level-triggered loop, one read) or
- * -EAGAIN, answering what arrives. read and write return bytes or -errno (mio_stream_read
- * and mio_stream_write, or wrappers of recv and send). Returns what to wait for next:
- * readable only, or writable too (output is pending and holds further input back); or that
- * the connection is finished (closed by the peer, an error, or done). */
+ * -EAGAIN, answering what arrives; with to_end (the event reported the peer's close or an
+ * error, which a short read does not end), until the end of the stream. read and write
+ * return bytes or -errno (mio_stream_read and mio_stream_write, or wrappers of recv and
+ * send). Returns what to wait for next: readable only, or writable too (output is pending
+ * and holds further input back); or that the connection is finished (closed by the peer,
+ * an error, or done). */
 enum http_next { HTTP_WAIT_READABLE, HTTP_WAIT_WRITABLE, HTTP_CLOSE };
 typedef ssize_t (*http_read_fn)(int fd, void *buf, size_t len);
 typedef ssize_t (*http_write_fn)(int fd, const void *buf, size_t len);
-enum http_next http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write);
+enum http_next http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write,
+			       bool to_end);
 
 /* "listening on 127.0.0.1:<port> (<what>)" on stdout, for the benchmark and the tests. */
 void http_print_listening(int listener, const char *what);

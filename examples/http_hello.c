@@ -8,8 +8,9 @@
  * After an event, http_conn_serve() (http_core.c, the request logic this example shares
  * with bench/http/'s servers on other event loops) sends what is pending and reads with
  * mio_stream_read() until a short read or -EAGAIN: by libmio's short-read rule a read that
- * returns less than asked ends the edge on every backend, so a request that arrives whole
- * costs one read. Nothing is allocated per connection or request. */
+ * returns less than asked ends the edge on every backend (unless the event also reported
+ * the peer's close), so a request that arrives whole costs one read. Nothing is allocated
+ * per connection or request. */
 #include "http_core.h"
 
 #include <mio/mio.h>
@@ -87,7 +88,9 @@ main(int argc, char **argv)
 				continue;
 			}
 			struct http_conn *c = (struct http_conn *)token;
-			if (http_conn_serve(c, mio_stream_read, mio_stream_write) == HTTP_CLOSE)
+			bool to_end = mio_event_is_read_closed(e) || mio_event_is_error(e);
+			if (http_conn_serve(c, mio_stream_read, mio_stream_write, to_end) ==
+			    HTTP_CLOSE)
 				close_connection(registry, pool, c);
 		}
 	}

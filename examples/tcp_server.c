@@ -33,12 +33,14 @@ drop_connection(struct mio_registry *registry, mio_token_t token)
 	connections[token - 1] = NULL;
 }
 
-/* Echoes what it can after an event; returns false when the connection is finished.
+/* Echoes what it can after event e; returns false when the connection is finished.
  * Reads until a short read (libmio's short-read rule: the socket is drained, the next data
- * brings a new event) or -EAGAIN. */
+ * brings a new event) or -EAGAIN; until the end or -EAGAIN when e reported the peer's close
+ * or an error, which came with the data and brings no event of its own. */
 static bool
-echo(struct connection *c)
+echo(struct connection *c, const struct mio_event *e)
 {
+	bool to_end = mio_event_is_read_closed(e) || mio_event_is_error(e);
 	bool drained = false;
 	for (;;) {
 		while (c->pending) {
@@ -58,7 +60,7 @@ echo(struct connection *c)
 		if (r <= 0)
 			return false; /* closed by the peer, or an error */
 		c->pending = (size_t)r;
-		drained = (size_t)r < sizeof(c->buf);
+		drained = (size_t)r < sizeof(c->buf) && !to_end;
 	}
 }
 
@@ -121,7 +123,7 @@ main(int argc, char **argv)
 			mio_token_t token = mio_event_token(e);
 			if (token == SERVER)
 				accept_all(registry, listener);
-			else if (connections[token - 1] && !echo(connections[token - 1]))
+			else if (connections[token - 1] && !echo(connections[token - 1], e))
 				drop_connection(registry, token);
 		}
 	}

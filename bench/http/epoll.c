@@ -41,7 +41,9 @@ main(int argc, char **argv)
 			struct http_conn *c = events[i].data.ptr;
 			if (!c) {
 				accept_all(epfd, listener, pool);
-			} else if (http_conn_serve(c, http_bench_recv, http_bench_send) ==
+			} else if (http_conn_serve(c, http_bench_recv, http_bench_send,
+						   events[i].events &
+							   (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ==
 				   HTTP_CLOSE) {
 				close(c->fd); /* leaves the epoll set with its last fd */
 				http_conn_close(pool, c);

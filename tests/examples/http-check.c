@@ -3,8 +3,9 @@
  * Starts <server> 0 and checks, each on its own connection: keep-alive requests one after
  * another; requests pipelined in one write; a request split over several writes; a request
  * with a body followed by another; more pipelined requests than the server's output buffer
- * holds (it must hold input back and answer all, in order); Connection: close and a bad
- * request (answer, then end of stream); and 50 connections at once. Exit 0 on success. */
+ * holds (it must hold input back and answer all, in order); Connection: close, a request
+ * with the client's end of stream right behind it, and a bad request (answer, then end of
+ * stream); and 50 connections at once. Exit 0 on success. */
 #include "example-client.h"
 
 #include <errno.h>
@@ -137,6 +138,15 @@ connection_close(void)
 	send_all(fd, GET, sizeof(GET) - 1); /* after the close request: never answered */
 	expect_hellos(fd, 1, "Connection: close");
 	expect_end(fd, "end of stream after Connection: close");
+	close(fd);
+
+	/* The request and the end of the stream arrive together: answered, then closed. */
+	fd = connect_to(SOCK_STREAM, port);
+	send_all(fd, GET, sizeof(GET) - 1);
+	if (shutdown(fd, SHUT_WR) < 0)
+		die("shutdown");
+	expect_hellos(fd, 1, "a request followed by the end of the stream");
+	expect_end(fd, "end of stream after the client's");
 	close(fd);
 
 	fd = connect_to(SOCK_STREAM, port);

@@ -28,6 +28,11 @@
  * that ends at -EAGAIN. Details:
  *   - A read that fills the buffer (n == len) ends nothing: data may be left, and no new
  *     event is promised for it. Read on.
+ *   - An event that reports read-closed or an error (mio_event_is_read_closed(),
+ *     mio_event_is_error()) is not ended by a short read: the peer's close (or the error)
+ *     came with the data, and a later read returns 0 (or the error) without a new event.
+ *     Read on until 0, an error or -EAGAIN. A close or an error that comes after the event
+ *     brings an event of its own.
  *   - 0 is end of stream (every writer of a pipe closed), not a short read; a read with
  *     len 0 returns 0 and tells nothing.
  *   - Not for datagram sockets (UDP, Unix datagram: every read returns one datagram, more
