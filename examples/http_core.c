@@ -50,7 +50,7 @@ http_conn_open(struct http_pool *pool, int fd)
 	c->fd = fd;
 	c->loop_data = NULL;
 	c->in_start = c->in_end = c->out_start = c->out_end = c->body_left = 0;
-	c->closing = false;
+	c->closing = c->read_unfinished = false;
 	return c;
 }
 
@@ -60,30 +60,6 @@ http_conn_close(struct http_pool *pool, struct http_conn *c)
 	pool->free[pool->n_free++] = c;
 }
 
-/* The value of header name (lower case, with its colon) in the header block [p, end), or
- * NULL; *ret_len is its length without surrounding blanks. */
-static const char *
-header_value(const char *p, const char *end, const char *name, size_t *ret_len)
-{
-	size_t name_len = strlen(name);
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		if ((size_t)(eol - p) > name_len && strncasecmp(p, name, name_len) == 0) {
-			const char *v = p + name_len, *v_end = eol;
-			while (v < v_end && (*v == ' ' || *v == '\t'))
-				v++;
-			while (v_end > v && (v_end[-1] == '\r' || v_end[-1] == ' ' || v_end[-1] == '\t'))
-				v_end--;
-			*ret_len = (size_t)(v_end - v);
-			return v;
-		}
-		p = eol + 1;
-	}
-	return NULL;
-}
-
 static void
 respond(struct http_conn *c, const char *response, size_t len)
 {
@@ -91,49 +67,81 @@ respond(struct http_conn *c, const char *response, size_t len)
 	c->out_end += len;
 }
 
-/* Answers the request whose head is [head, end) (end: its blank line). False if it is not
- * one this server can read: then it answers 400 and closes. */
+/* What a request head says. */
+struct head {
+	size_t len; /* through the empty line that ends it */
+	bool bad; /* not a request this server can read */
+	bool http10;
+	size_t body; /* Content-Length */
+	bool close, keep_alive; /* the Connection header */
+};
+
+/* line (len bytes, no line end) is the header name (lower case, with its colon); *ret_v and
+ * *ret_len get its value without surrounding blanks. */
 static bool
-answer(struct http_conn *c, const char *head, const char *end)
+header_is(const char *line, size_t len, const char *name, size_t name_len, const char **ret_v,
+	  size_t *ret_len)
 {
-	const char *eol = memchr(head, '\r', (size_t)(end - head));
-	if (!eol)
-		eol = end;
-	/* "METHOD target HTTP/1.x": a method, and the version last. */
-	const char *sp = memchr(head, ' ', (size_t)(eol - head));
-	bool http11 = eol - head >= 9 && memcmp(eol - 9, " HTTP/1.1", 9) == 0;
-	bool http10 = eol - head >= 9 && memcmp(eol - 9, " HTTP/1.0", 9) == 0;
-	size_t len;
-	if (!sp || sp == head || !(http11 || http10) ||
-	    header_value(eol, end, "transfer-encoding:", &len)) {
-		respond(c, BAD_REQUEST, sizeof(BAD_REQUEST) - 1);
+	if (len < name_len || strncasecmp(line, name, name_len) != 0)
 		return false;
-	}
-	const char *v = header_value(eol, end, "content-length:", &len);
-	if (v) {
-		char digits[24];
-		char *digits_end;
-		if (len == 0 || len >= sizeof(digits)) {
-			respond(c, BAD_REQUEST, sizeof(BAD_REQUEST) - 1);
-			return false;
-		}
-		memcpy(digits, v, len);
-		digits[len] = '\0';
-		unsigned long long body = strtoull(digits, &digits_end, 10);
-		if (*digits_end != '\0' || digits[0] == '-' || body > SIZE_MAX) {
-			respond(c, BAD_REQUEST, sizeof(BAD_REQUEST) - 1);
-			return false;
-		}
-		c->body_left = (size_t)body;
-	}
-	v = header_value(eol, end, "connection:", &len);
-	if (v ? (len == 5 && strncasecmp(v, "close", 5) == 0)
-	      : http10) /* HTTP/1.0 closes unless it asks to keep the connection */
-		c->closing = true;
-	if (http10 && v && len == 10 && strncasecmp(v, "keep-alive", 10) == 0)
-		c->closing = false;
-	respond(c, HELLO, sizeof(HELLO) - 1);
+	const char *v = line + name_len, *v_end = line + len;
+	while (v < v_end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (v_end > v && (v_end[-1] == ' ' || v_end[-1] == '\t'))
+		v_end--;
+	*ret_v = v;
+	*ret_len = (size_t)(v_end - v);
 	return true;
+}
+#define HEADER_IS(line, len, name, v, v_len) header_is(line, len, name, sizeof(name) - 1, v, v_len)
+
+static void
+parse_header(const char *line, size_t len, struct head *h)
+{
+	const char *v;
+	size_t n;
+	if (HEADER_IS(line, len, "content-length:", &v, &n)) {
+		h->bad |= n == 0;
+		for (size_t i = 0; i < n && !h->bad; i++) {
+			unsigned d = (unsigned)(v[i] - '0');
+			h->bad = d > 9 || h->body > (SIZE_MAX - d) / 10;
+			h->body = h->body * 10 + d;
+		}
+	} else if (HEADER_IS(line, len, "connection:", &v, &n)) {
+		h->close = n == 5 && strncasecmp(v, "close", 5) == 0;
+		h->keep_alive = n == 10 && strncasecmp(v, "keep-alive", 10) == 0;
+	} else if (HEADER_IS(line, len, "transfer-encoding:", &v, &n)) {
+		h->bad = true; /* no chunked bodies here */
+	}
+}
+
+/* Parses the head at the start of [p, p + avail) in one pass over its lines (each ends in
+ * LF, CRLF or not; an empty line ends the head). False while the head is incomplete. */
+static bool
+parse_head(const char *p, size_t avail, struct head *h)
+{
+	const char *start = p, *end = p + avail;
+	*h = (struct head){ 0 };
+	for (bool first = true;; first = false) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			return false;
+		size_t len = (size_t)(eol - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (first) { /* "METHOD target HTTP/1.x" */
+			const char *sp = memchr(p, ' ', len);
+			h->http10 = len >= 9 && memcmp(p + len - 9, " HTTP/1.0", 9) == 0;
+			bool http11 = len >= 9 && memcmp(p + len - 9, " HTTP/1.1", 9) == 0;
+			h->bad = !sp || sp == p || !(http11 || h->http10);
+		} else if (len == 0) {
+			h->len = (size_t)(eol + 1 - start);
+			return true;
+		} else if ((*p | 0x20) == 'c' || (*p | 0x20) == 't') {
+			parse_header(p, len, h);
+		}
+		p = eol + 1;
+	}
 }
 
 /* Answers every complete request in the input while the output has room for its answer. */
@@ -148,9 +156,8 @@ process(struct http_conn *c)
 			c->body_left -= skip;
 			continue;
 		}
-		const char *head = c->in + c->in_start;
-		const char *end = memmem(head, avail, "\r\n\r\n", 4);
-		if (!end) {
+		struct head h;
+		if (!parse_head(c->in + c->in_start, avail, &h)) {
 			if (avail == HTTP_IN_SIZE) { /* a head longer than the buffer */
 				respond(c, BAD_REQUEST, sizeof(BAD_REQUEST) - 1);
 				c->closing = true;
@@ -164,9 +171,16 @@ process(struct http_conn *c)
 			c->out_end -= c->out_start;
 			c->out_start = 0;
 		}
-		c->in_start = (size_t)(end + 4 - c->in);
-		if (!answer(c, head, end))
+		c->in_start += h.len;
+		if (h.bad) {
+			respond(c, BAD_REQUEST, sizeof(BAD_REQUEST) - 1);
 			c->closing = true;
+			break;
+		}
+		c->body_left = h.body;
+		/* HTTP/1.0 closes unless it asks to keep the connection. */
+		c->closing = h.close || (h.http10 && !h.keep_alive);
+		respond(c, HELLO, sizeof(HELLO) - 1);
 	}
 	if (c->closing || c->in_start == c->in_end)
 		c->in_start = c->in_end = 0; /* nothing left to parse (or to keep) */
@@ -225,16 +239,22 @@ would_block(ssize_t r)
 }
 
 enum http_next
-http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write, bool to_end)
+http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write, unsigned event)
 {
-	bool drained = false;
+	/* Read after a readable event, or to finish the reading a blocked write interrupted;
+	 * never on a writable-only event, where a read would hit -EAGAIN, re-arm an emulating
+	 * backend's registration and so get the (writable) socket reported again at once. */
+	bool drained = !(event & HTTP_EVENT_READABLE) && !c->read_unfinished;
+	bool to_end = event & HTTP_EVENT_READ_CLOSED;
 	for (;;) {
 		size_t len;
 		const char *out = http_conn_out(c, &len);
 		while (len) {
 			ssize_t w = write(c->fd, out, len);
-			if (would_block(w))
+			if (would_block(w)) {
+				c->read_unfinished = !drained;
 				return HTTP_WAIT_WRITABLE;
+			}
 			if (w < 0)
 				return HTTP_CLOSE;
 			http_conn_sent(c, (size_t)w);
@@ -242,6 +262,7 @@ http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write, boo
 		}
 		if (http_conn_done(c))
 			return HTTP_CLOSE;
+		c->read_unfinished = false;
 		if (drained)
 			return HTTP_WAIT_READABLE;
 		char *space = http_conn_in_space(c, &len);

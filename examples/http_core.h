@@ -25,6 +25,7 @@ struct http_conn {
 	size_t out_start, out_end; /* unsent output */
 	size_t body_left; /* bytes of a request body still to skip */
 	bool closing; /* close once the output is sent (Connection: close, bad request) */
+	bool read_unfinished; /* a blocked write stopped the reading of a readable event */
 	char in[HTTP_IN_SIZE];
 	char out[HTTP_OUT_SIZE];
 };
@@ -49,19 +50,21 @@ void http_conn_sent(struct http_conn *c, size_t n);
  * and everything is sent. */
 bool http_conn_done(const struct http_conn *c);
 
-/* For readiness-based event loops: after any event on c, sends what is pending and reads
- * until a short read (libmio's short-read rule; for a level-triggered loop, one read) or
- * -EAGAIN, answering what arrives; with to_end (the event reported the peer's close or an
- * error, which a short read does not end), until the end of the stream. read and write
- * return bytes or -errno (mio_stream_read and mio_stream_write, or wrappers of recv and
- * send). Returns what to wait for next: readable only, or writable too (output is pending
- * and holds further input back); or that the connection is finished (closed by the peer,
- * an error, or done). */
+/* For readiness-based event loops: after an event on c, sends what is pending and, after a
+ * readable event, reads until a short read (libmio's short-read rule; for a
+ * level-triggered loop, one read) or -EAGAIN, answering what arrives. event says what the
+ * event reported: HTTP_EVENT_READABLE, and HTTP_EVENT_READ_CLOSED when it also reported the
+ * peer's close or an error (which a short read does not end: then it reads until the end of
+ * the stream). read and write return bytes or -errno (mio_stream_read and mio_stream_write,
+ * or wrappers of recv and send). Returns what to wait for next: readable only, or writable
+ * too (output is pending and holds further input back); or that the connection is finished
+ * (closed by the peer, an error, or done). */
 enum http_next { HTTP_WAIT_READABLE, HTTP_WAIT_WRITABLE, HTTP_CLOSE };
+enum { HTTP_EVENT_READABLE = 1 << 0, HTTP_EVENT_READ_CLOSED = 1 << 1 };
 typedef ssize_t (*http_read_fn)(int fd, void *buf, size_t len);
 typedef ssize_t (*http_write_fn)(int fd, const void *buf, size_t len);
 enum http_next http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write,
-			       bool to_end);
+			       unsigned event);
 
 /* "listening on 127.0.0.1:<port> (<what>)" on stdout, for the benchmark and the tests. */
 void http_print_listening(int listener, const char *what);

@@ -6,8 +6,10 @@
  *
  * One thread, edge-triggered: each connection is registered once, for reading and writing.
  * After an event, http_conn_serve() (http_core.c, the request logic this example shares
- * with bench/http/'s servers on other event loops) sends what is pending and reads with
- * mio_stream_read() until a short read or -EAGAIN: by libmio's short-read rule a read that
+ * with bench/http/'s servers on other event loops) sends what is pending and, if the event
+ * is readable, reads with mio_stream_read() until a short read or -EAGAIN (a read on a
+ * writable-only event would only re-arm the poll backend's emulated edges, which reports
+ * the writable socket again at once): by libmio's short-read rule a read that
  * returns less than asked ends the edge on every backend (unless the event also reported
  * the peer's close), so a request that arrives whole costs one read. Nothing is allocated
  * per connection or request. */
@@ -88,9 +90,10 @@ main(int argc, char **argv)
 				continue;
 			}
 			struct http_conn *c = (struct http_conn *)token;
-			bool to_end = mio_event_is_read_closed(e) || mio_event_is_error(e);
-			if (http_conn_serve(c, mio_stream_read, mio_stream_write, to_end) ==
-			    HTTP_CLOSE)
+			unsigned event = (mio_event_is_readable(e) ? HTTP_EVENT_READABLE : 0) |
+					(mio_event_is_read_closed(e) || mio_event_is_error(e) ?
+						 HTTP_EVENT_READABLE | HTTP_EVENT_READ_CLOSED : 0);
+			if (http_conn_serve(c, mio_stream_read, mio_stream_write, event) == HTTP_CLOSE)
 				close_connection(registry, pool, c);
 		}
 	}

@@ -5,8 +5,19 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/epoll.h>
 #include <unistd.h>
+
+/* What http_conn_serve() needs to know of an event. */
+static unsigned
+event_of(uint32_t events)
+{
+	unsigned e = events & EPOLLIN ? HTTP_EVENT_READABLE : 0;
+	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		e |= HTTP_EVENT_READABLE | HTTP_EVENT_READ_CLOSED;
+	return e;
+}
 
 static void
 accept_all(int epfd, int listener, struct http_pool *pool)
@@ -42,9 +53,7 @@ main(int argc, char **argv)
 			if (!c) {
 				accept_all(epfd, listener, pool);
 			} else if (http_conn_serve(c, http_bench_recv, http_bench_send,
-						   events[i].events &
-							   (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ==
-				   HTTP_CLOSE) {
+						   event_of(events[i].events)) == HTTP_CLOSE) {
 				close(c->fd); /* leaves the epoll set with its last fd */
 				http_conn_close(pool, c);
 			}

@@ -18,7 +18,8 @@ static void
 conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct watcher *cw = (struct watcher *)w;
-	enum http_next next = http_conn_serve(cw->c, http_bench_recv, http_bench_send, false);
+	enum http_next next = http_conn_serve(cw->c, http_bench_recv, http_bench_send,
+					       revents & EV_READ ? HTTP_EVENT_READABLE : 0);
 	int want = next == HTTP_WAIT_WRITABLE ? EV_READ | EV_WRITE : EV_READ;
 	if (next == HTTP_CLOSE) {
 		ev_io_stop(loop, w);

@@ -20,7 +20,8 @@ conn_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_conn *c = arg;
 	struct watcher *w = c->loop_data;
-	enum http_next next = http_conn_serve(c, http_bench_recv, http_bench_send, false);
+	enum http_next next = http_conn_serve(c, http_bench_recv, http_bench_send,
+					       what & EV_READ ? HTTP_EVENT_READABLE : 0);
 	short want = EV_READ | EV_PERSIST | (next == HTTP_WAIT_WRITABLE ? EV_WRITE : 0);
 	if (next == HTTP_CLOSE) {
 		event_free(w->ev);
