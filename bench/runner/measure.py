@@ -3,13 +3,14 @@
 
 import os
 import re
+import signal
 import statistics
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import Build, Impl, log
+from .build import Build, Impl, log, run
 
 WRITES = 100
 # The driver's per-event and per-iteration workload (recv, send, timing, output): callgrind
@@ -46,6 +47,7 @@ class Instructions:
     io_helper_per_iter: float = 0.0  # libmio's share of the reads (workload above)
     rearm_per_iter: float = 0.0      # of which the re-arm below the helper
     reads: float = 1.0               # reads per event
+    all_by_function: dict[str, float] = field(default_factory=dict)  # workload included
 
     @property
     def per_event(self) -> float:
@@ -220,13 +222,15 @@ def callgrind(b: Build, impls: list[Impl], cells: list[tuple[int, int]], i1: int
             b.notes.append(f"callgrind {impl.name} at n={n} a={a} failed: {e}")
             return None
         t = {k: _totals(p) for k, (p, _, _) in runs.items()}
-        f1, f2 = _annotate(runs[(i1, True)][0]), _annotate(runs[(i2, True)][0])
-        by_fn = {f: (f2.get(f, 0) - f1.get(f, 0)) / d for f in set(f1) | set(f2)}
+        def by_function(dispatch_only: bool) -> dict[str, float]:
+            f1, f2 = (_annotate(runs[(i, dispatch_only)][0]) for i in (i1, i2))
+            diff = {f: (f2.get(f, 0) - f1.get(f, 0)) / d for f in set(f1) | set(f2)}
+            return {f: c for f, c in diff.items() if c > 0}
         (io2, rearm2), (io1, rearm1) = (_io_helper(runs[(i, False)][0]) for i in (i2, i1))
         return Instructions((t[(i2, False)] - t[(i1, False)]) / d,
                             (t[(i2, True)] - t[(i1, True)]) / d, runs[(i2, True)][1],
-                            {f: c for f, c in by_fn.items() if c > 0}, (io2 - io1) / d,
-                            (rearm2 - rearm1) / d, runs[(i2, True)][2])
+                            by_function(True), (io2 - io1) / d, (rearm2 - rearm1) / d,
+                            runs[(i2, True)][2], by_function(False))
 
     return _per_cell(cells, impls, one, f"callgrind, {i1} and {i2} iterations")
 
@@ -313,10 +317,14 @@ def _parse_wrk(text: str) -> tuple[float, dict[str, float]]:
     return rps, lat
 
 
-def _start_server(b: Build, server) -> tuple[subprocess.Popen, int]:
+def _start_server(b: Build, server, wrap: list[str] | None = None
+                  ) -> tuple[subprocess.Popen, int]:
+    """Starts server (under wrap, a tool's command line) on a free port, pinned to the last
+    CPU; returns it and its port once it listens."""
     env = dict(_env(b), **server.env)
-    p = subprocess.Popen([str(server.program), "0"], stdout=subprocess.PIPE, text=True,
-                         env=env, preexec_fn=_pin_last_cpu)
+    p = subprocess.Popen((wrap or []) + [str(server.program), "0"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, env=env,
+                         preexec_fn=_pin_last_cpu)
     line = p.stdout.readline()
     m = re.match(r"listening on 127\.0\.0\.1:(\d+)", line)
     if not m:
@@ -334,6 +342,94 @@ def _cpu_seconds(pid: int) -> float:
 def _pin_other_cpus() -> None:
     cpus = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, set(cpus[:-1]) or set(cpus))
+
+
+@dataclass
+class HttpCounts:
+    """One HTTP server under wrk: user-space instructions and syscalls per request."""
+    ir_per_request: float = 0.0
+    by_function: dict[str, float] = field(default_factory=dict)  # exclusive Ir per request
+    syscalls: dict[str, float] = field(default_factory=dict)  # per request, by name
+
+
+def _wrk_requests(text: str) -> int:
+    m = re.search(r"^\s*(\d+) requests in", text, re.M)
+    if not m:
+        raise RuntimeError(f"wrk gave no request count: {text.strip()}")
+    return int(m.group(1))
+
+
+def _wrk(port: int, conns: int, seconds: int) -> str:
+    return subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency",
+                           f"http://127.0.0.1:{port}/"], capture_output=True, text=True,
+                          preexec_fn=_pin_other_cpus).stdout
+
+
+def _stop_traced(p: subprocess.Popen, tool: str) -> None:
+    """Ends a server run under a tool: valgrind runs in the server's process; strace is its
+    parent and writes its counts once the server (its child) has exited."""
+    pids = [p.pid]
+    if tool == "strace":
+        children = Path(f"/proc/{p.pid}/task/{p.pid}/children")
+        pids = [int(x) for x in children.read_text().split()] if children.exists() else []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def http_counts(b: Build, servers: list, conns: int, seconds: int,
+                outdir: Path) -> dict[str, HttpCounts]:
+    """Each server once under callgrind and once under strace -c -f while wrk loads it:
+    counts per request, load-independent. Callgrind's counters are zeroed once the server
+    listens and dumped when wrk is done (callgrind_control), so startup is left out; the
+    strace counts include the server's startup (a few dozen calls)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, HttpCounts] = {}
+    log(f"http counts: {len(servers)} servers under callgrind and strace, {conns} connections")
+    for server in servers:
+        counts = HttpCounts()
+        cg = outdir / f"http-{server.name}.callgrind"
+        st = outdir / f"http-{server.name}.strace"
+        for old in list(outdir.glob(cg.name + "*")) + [st]:
+            old.unlink(missing_ok=True)
+        for tool in ("callgrind", "strace"):
+            wrap = (["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}"]
+                    if tool == "callgrind" else ["strace", "-f", "-c", "-o", str(st)])
+            try:
+                p, port = _start_server(b, server, wrap)
+            except RuntimeError as e:
+                b.notes.append(f"HTTP {tool} run of {server.name} failed: {e}")
+                continue
+            try:
+                if tool == "callgrind":
+                    run(["callgrind_control", "-z", str(p.pid)])
+                requests = _wrk_requests(_wrk(port, conns, seconds))
+                if tool == "callgrind":
+                    run(["callgrind_control", "-d", str(p.pid)])
+            except RuntimeError as e:
+                b.notes.append(f"HTTP {tool} run of {server.name}: {e}")
+                continue
+            finally:
+                _stop_traced(p, tool)
+            if requests < 2000:
+                b.notes.append(f"HTTP {tool} run of {server.name}: only {requests} requests "
+                               "(a loaded machine?), so its counts per request are rough.")
+            if tool == "callgrind":
+                dump = cg.with_name(cg.name + ".1")  # callgrind_control -d's
+                counts.ir_per_request = _totals(dump) / requests
+                counts.by_function = {f: c / requests for f, c in _annotate(dump).items()}
+            else:
+                counts.syscalls = {k: v / requests for k, v in _strace_counts(st).items()
+                                   if v / requests > 0.001}
+        out[server.name] = counts
+    return out
 
 
 def http(b: Build, servers: list, conns: tuple[int, ...], rounds: int,
@@ -354,15 +450,14 @@ def http(b: Build, servers: list, conns: tuple[int, ...], rounds: int,
                 b.notes.append(f"HTTP server {server.name} failed: {e}")
                 samples[server.name] = None
                 continue
+            text = ""
             try:
-                w = subprocess.run(["wrk", "-t1", f"-c{c}", f"-d{seconds}s", "--latency",
-                                    f"http://127.0.0.1:{port}/"], capture_output=True,
-                                   text=True, preexec_fn=_pin_other_cpus)
-                rps, lat = _parse_wrk(w.stdout)
+                text = _wrk(port, c, seconds)
+                rps, lat = _parse_wrk(text)
                 cpu = _cpu_seconds(p.pid)
             except (StopIteration, ValueError, IndexError):
                 b.notes.append(f"wrk against {server.name} at {c} connections gave no "
-                               f"result: {w.stdout.strip()} {w.stderr.strip()}")
+                               f"result: {text.strip()}")
                 samples[server.name] = None
                 continue
             finally:
