@@ -46,7 +46,11 @@
  *     O_DIRECT returns one packet per read. epoll itself reports no new event for that
  *     data, so a program that can meet these cases must read until -EAGAIN.
  *   - Only the short read of libmio's helpers re-arms: after your own read(2) on a
- *     registered fd, call mio_fd_rearm() (<mio/io.h>) as after -EAGAIN. I/O functions do not
+ *     registered fd, call mio_fd_rearm() (<mio/io.h>) as after -EAGAIN.
+ *   - Read after readable events. A re-arm (after a short read or -EAGAIN) re-arms all of
+ *     the registration's interests on an emulating backend, so reading on every event of
+ *     an fd registered for writing too makes the poll backend report the writable socket
+ *     again and again; examples/tcp_server.c reads only after a readable event. I/O functions do not
  * check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
  * the other functions return -EINVAL for NULL required pointers and -EBADF for fd < 0.
  *
