@@ -318,10 +318,20 @@ def targets(wall: dict, ins: dict, http: dict, backends: list[str]) -> tuple[lis
             lines.append("- Rust mio: not measured (see the notes)")
     if "poll" in backends:
         worst_cell("mio-poll", "poll", "raw poll(2) reading once (short-read loops)", 1.05)
-        rearm = max((c["mio-poll"].rearm_per_event for c in ins.values() if "mio-poll" in c),
-                    default=None)
+        def poll_side(i: Instructions) -> float:
+            """The part of a re-arm the next poll does (functions named *rearm* that the
+            dispatch count sees: the helper's part is in the workload)."""
+            return sum(v for f, v in i.by_function.items() if "rearm" in f) / i.events
+
+        cells = [c["mio-poll"] for c in ins.values() if "mio-poll" in c]
+        rearm = max((i.rearm_per_event + poll_side(i) for i in cells), default=None)
         checks.append(("mio-poll", "poll backend re-arm, instructions per re-arm (short-read "
                        "loop: one per event), worst cell", rearm, 40, ""))
+        if cells:
+            worst = max(cells, key=lambda i: i.rearm_per_event + poll_side(i))
+            checks.append((None, f"  - {worst.rearm_per_event:.1f} below the read helper, "
+                           f"{poll_side(worst):.1f} when the next poll applies it",
+                           None, None, None))
     else:
         lines.append("- mio-poll: not measured, the poll backend is not built")
     if http and "mio-epoll" in next(iter(http.values()), {}):
