@@ -17,6 +17,7 @@
 struct connection {
 	mio_fd_t fd;
 	size_t pending;
+	bool read_unfinished; /* a blocked write stopped the reading of a readable event */
 	char buf[BUF_SIZE];
 };
 
@@ -32,26 +33,39 @@ drop_connection(struct mio_registry *registry, mio_token_t token)
 	connections[token - 1] = NULL;
 }
 
-/* Echoes what it can; returns false when the connection is finished. */
+/* Echoes what it can after event e; returns false when the connection is finished.
+ * After a readable event, reads until a short read (libmio's short-read rule: the socket is
+ * drained, the next data brings a new event) or -EAGAIN; until the end or -EAGAIN when e
+ * reported the peer's close or an error, which came with the data and brings no event of
+ * its own. A writable-only event only sends: a read there would hit -EAGAIN and re-arm the
+ * poll backend's emulated edges, which would report the writable socket again at once. */
 static bool
-echo(struct connection *c)
+echo(struct connection *c, const struct mio_event *e)
 {
+	bool to_end = mio_event_is_read_closed(e) || mio_event_is_error(e);
+	bool drained = !mio_event_is_readable(e) && !to_end && !c->read_unfinished;
 	for (;;) {
 		while (c->pending) {
 			ssize_t w = mio_stream_write(c->fd, c->buf, c->pending);
-			if (w == -EAGAIN)
+			if (w == -EAGAIN) {
+				c->read_unfinished = !drained;
 				return true; /* wait for writable */
+			}
 			if (w < 0)
 				return false;
 			memmove(c->buf, c->buf + w, c->pending - (size_t)w);
 			c->pending -= (size_t)w;
 		}
+		c->read_unfinished = false;
+		if (drained)
+			return true; /* wait for the next readable edge */
 		ssize_t r = mio_stream_read(c->fd, c->buf, sizeof(c->buf));
 		if (r == -EAGAIN)
-			return true; /* drained: wait for the next readable edge */
+			return true;
 		if (r <= 0)
 			return false; /* closed by the peer, or an error */
 		c->pending = (size_t)r;
+		drained = (size_t)r < sizeof(c->buf) && !to_end;
 	}
 }
 
@@ -114,7 +128,7 @@ main(int argc, char **argv)
 			mio_token_t token = mio_event_token(e);
 			if (token == SERVER)
 				accept_all(registry, listener);
-			else if (connections[token - 1] && !echo(connections[token - 1]))
+			else if (connections[token - 1] && !echo(connections[token - 1], e))
 				drop_connection(registry, token);
 		}
 	}

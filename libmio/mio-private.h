@@ -105,11 +105,18 @@ mio__is_would_block(long err)
 	return err == -EAGAIN;
 }
 
+/* Whether a family on an emulating backend is alive in the process. */
+static inline bool
+mio__edges_emulated(void)
+{
+	return mio_unlikely(atomic_load_explicit(&mio__n_emulating, memory_order_acquire) != 0);
+}
+
 /* mio's do_io after EAGAIN (and after a short stream read). */
 static inline void
 mio__rearm(mio_fd_t fd)
 {
-	if (mio_unlikely(atomic_load_explicit(&mio__n_emulating, memory_order_acquire) != 0))
+	if (mio__edges_emulated())
 		mio__regmap_rearm(fd);
 }
 

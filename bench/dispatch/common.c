@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The dispatch benchmark's driver: arguments, socketpairs, the timed loop, the output.
  *
- * Usage: bench-IMPL [-b variant] [-n pairs] [-a active] [-w writes] [-i iterations]
- *                   [-W warmup] [-t seconds]
- * Prints one line: "impl=... n=... a=... w=... iters=... events=... turns=... failures=...
- * us=t1,t2,..." with the time of every measured iteration in microseconds, and events and
- * turns per iteration (averaged over the measured iterations). -t stops measuring once the
- * measured iterations have taken that long, after at least 10 of them.
+ * Usage: bench-IMPL [-b variant] [-r once|drain] [-n pairs] [-a active] [-w writes]
+ *                   [-i iterations] [-W warmup] [-t seconds]
+ * -r: after an event, read until a short read (once, the default: one read per event here)
+ * or until -EAGAIN (drain: two reads per event).
+ * Prints one line: "impl=... n=... a=... w=... iters=... events=... turns=... reads=...
+ * failures=... us=t1,t2,..." with the time of every measured iteration in microseconds,
+ * events and turns per iteration and reads per event (averaged over the measured
+ * iterations). -t stops measuring once the measured iterations have taken that long, after
+ * at least 10 of them.
  */
 #include "common.h"
 
@@ -27,7 +30,7 @@ static size_t num_pairs, num_active, num_writes;
 
 /* bench.c's counters: bytes read, bytes sent this iteration, forwards left. */
 static size_t count, fired, writes;
-static size_t failures, events;
+static size_t failures, events, reads;
 
 static void
 forward(size_t idx)
@@ -43,19 +46,7 @@ forward(size_t idx)
 	fired++;
 }
 
-void
-bench_read_once(size_t idx)
-{
-	unsigned char ch;
-	ssize_t n = recv(bench_pairs[2 * idx], &ch, sizeof(ch), 0);
-	if (n >= 0)
-		count += (size_t)n;
-	else
-		failures++;
-	events++;
-	forward(idx);
-}
-
+/* A read function with libmio's convention; recv(2) unless bench_set_reader() says. */
 static ssize_t
 recv_reader(int fd, void *buf, size_t len)
 {
@@ -64,6 +55,7 @@ recv_reader(int fd, void *buf, size_t len)
 }
 
 static bench_reader reader = recv_reader;
+static bool drain; /* -r drain */
 
 void
 bench_set_reader(bench_reader read)
@@ -71,19 +63,24 @@ bench_set_reader(bench_reader read)
 	reader = read;
 }
 
-bool
-bench_drain(size_t idx)
+/* Reads with a 64-byte buffer (every socket holds a byte or two): the short-read loop
+ * stops at the first read that returns less than the buffer, the draining one at -EAGAIN.
+ * A spurious event (-EAGAIN at once) is no failure; end of stream or an error is. */
+void
+bench_read(size_t idx)
 {
 	unsigned char buf[64];
 	ssize_t n;
-	while ((n = reader(bench_pairs[2 * idx], buf, sizeof(buf))) > 0)
-		count += (size_t)n;
-	bool again = n == -EAGAIN || n == -EWOULDBLOCK;
-	if (!again)
+	do {
+		n = reader(bench_pairs[2 * idx], buf, sizeof(buf));
+		reads++;
+		if (n > 0)
+			count += (size_t)n;
+	} while (n == (ssize_t)sizeof(buf) || (drain && n > 0));
+	if (n <= 0 && n != -EAGAIN && n != -EWOULDBLOCK)
 		failures++;
 	events++;
 	forward(idx);
-	return again;
 }
 
 /* Named, not inlined, so callgrind can attribute them to the workload. */
@@ -110,6 +107,7 @@ bench_prime(void)
 
 struct options {
 	const char *variant;
+	const char *read_mode;
 	size_t iterations, warmup;
 	double budget_s;
 };
@@ -118,10 +116,12 @@ struct options {
 __attribute__((noinline)) static void
 bench_print(const struct options *o, const double *us, size_t done, size_t turns)
 {
-	printf("impl=%s%s%s n=%zu a=%zu w=%zu iters=%zu events=%.2f turns=%.2f failures=%zu us=",
-	       bench_impl.name, o->variant ? "-" : "", o->variant ? o->variant : "", num_pairs,
-	       num_active, num_writes, done, (double)events / (double)done,
-	       (double)turns / (double)done, failures);
+	printf("impl=%s%s%s%s n=%zu a=%zu w=%zu iters=%zu events=%.2f turns=%.2f reads=%.3f "
+	       "failures=%zu us=",
+	       bench_impl.name, o->variant ? "-" : "", o->variant ? o->variant : "",
+	       drain ? "-drain" : "", num_pairs, num_active, num_writes, done,
+	       (double)events / (double)done, (double)turns / (double)done,
+	       (double)reads / (double)events, failures);
 	for (size_t i = 0; i < done; i++)
 		printf("%s%.3f", i ? "," : "", us[i]);
 	printf("\n");
@@ -186,11 +186,12 @@ parse_args(int argc, char **argv, struct options *o)
 	num_pairs = 100;
 	num_active = 1;
 	num_writes = 100;
-	*o = (struct options){ NULL, 200, 5, 0 };
+	*o = (struct options){ NULL, "once", 200, 5, 0 };
 	int c;
-	while ((c = getopt(argc, argv, "b:n:a:w:i:W:t:")) != -1) {
+	while ((c = getopt(argc, argv, "b:r:n:a:w:i:W:t:")) != -1) {
 		switch (c) {
 		case 'b': o->variant = optarg; break;
+		case 'r': o->read_mode = optarg; break;
 		case 'n': num_pairs = parse_size(optarg, "-n"); break;
 		case 'a': num_active = parse_size(optarg, "-a"); break;
 		case 'w': num_writes = parse_size(optarg, "-w"); break;
@@ -204,6 +205,11 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "%s: takes no -b variant\n", bench_impl.name);
 		exit(2);
 	}
+	if (strcmp(o->read_mode, "once") != 0 && strcmp(o->read_mode, "drain") != 0) {
+		fprintf(stderr, "-r must be 'once' or 'drain'\n");
+		exit(2);
+	}
+	drain = strcmp(o->read_mode, "drain") == 0;
 	if (num_active > num_pairs) {
 		fprintf(stderr, "-a must not exceed -n\n");
 		exit(2);
@@ -245,6 +251,7 @@ main(int argc, char **argv)
 	double total_s = 0;
 	turns = 0;
 	events = 0;
+	reads = 0;
 	while (done < o.iterations && !(o.budget_s > 0 && total_s >= o.budget_s &&
 					 done >= MIN_ITERATIONS)) {
 		int64_t ns = run_once(&turns);

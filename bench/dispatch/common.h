@@ -8,7 +8,7 @@
  *
  * Each program is this driver plus one implementation file that defines bench_impl. The
  * implementations differ only in their event-loop calls; the per-event work (recv, send,
- * counting) is the driver's, in bench_read_once() and bench_drain(), so that callgrind can
+ * counting) is the driver's, in bench_read(), so that callgrind can
  * separate dispatch cost from workload cost by function.
  */
 #ifndef BENCH_COMMON_H
@@ -36,17 +36,16 @@ struct bench_impl {
 /* Defined by each implementation file. */
 extern const struct bench_impl bench_impl;
 
-/* Per-event work. Level-triggered implementations call bench_read_once() (one recv of one
- * byte, as bench.c); edge-triggered ones call bench_drain() (recv until EAGAIN), which
- * returns true when the socket hit EAGAIN. Both forward one byte while writes remain. */
-void bench_read_once(size_t idx);
-bool bench_drain(size_t idx);
+/* Per-event work, the same call in every implementation: reads the socket (the driver's
+ * -r option: until a short read, or until -EAGAIN) and forwards one byte while writes
+ * remain. */
+void bench_read(size_t idx);
 
 /* A read function with libmio's convention: bytes read, or a negative errno. */
 typedef ssize_t (*bench_reader)(int fd, void *buf, size_t len);
-/* The reads bench_drain() does: recv by default. libmio's setup picks mio_stream_read,
- * which re-arms emulated edges itself on -EAGAIN, as a libmio program would. Chosen once,
- * so every edge-triggered loop calls bench_drain(idx) alike. */
+/* The reads bench_read() does: recv by default. libmio's setup picks mio_stream_read,
+ * which re-arms emulated edges itself after a short read or -EAGAIN, as a libmio program
+ * would. Chosen once, so every loop calls bench_read(idx) alike. */
 void bench_set_reader(bench_reader read);
 
 /* The socketpairs: bench_pairs[2i] is pair i's read end (the registered one),

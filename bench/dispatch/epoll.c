@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw epoll, the floor. Variant "et" (default): edge-triggered, each event drains its
- * socket. Variant "lt": level-triggered, one read per event like bench.c. */
+/* Raw epoll, the floor. Variant "et" (default): edge-triggered; "lt": level-triggered.
+ * Either reads as the driver's -r says: until a short read (one read per event here, the
+ * floor for libmio's short-read loop) or until EAGAIN (the floor for a draining loop). */
 #include "common.h"
 
 #include <errno.h>
@@ -40,15 +41,9 @@ epoll_turn(void)
 	int n = epoll_wait(epfd, events, BENCH_EVENT_CAPACITY, 0);
 	if (n < 0)
 		return -errno;
-	if (edge) {
-		for (int i = 0; i < n; i++)
-			if (events[i].events & EPOLLIN)
-				bench_drain((size_t)events[i].data.u64);
-	} else {
-		for (int i = 0; i < n; i++)
-			if (events[i].events & EPOLLIN)
-				bench_read_once((size_t)events[i].data.u64);
-	}
+	for (int i = 0; i < n; i++)
+		if (events[i].events & EPOLLIN)
+			bench_read((size_t)events[i].data.u64);
 	return 0;
 }
 

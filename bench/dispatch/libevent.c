@@ -17,7 +17,7 @@ static struct event *evs;
 static void
 read_cb(evutil_socket_t fd, short which, void *arg)
 {
-	bench_read_once((size_t)(uintptr_t)arg);
+	bench_read((size_t)(uintptr_t)arg);
 }
 
 static int

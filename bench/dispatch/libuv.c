@@ -14,7 +14,7 @@ static uv_poll_t *handles;
 static void
 read_cb(uv_poll_t *handle, int status, int revents)
 {
-	bench_read_once((size_t)(handle - handles));
+	bench_read((size_t)(handle - handles));
 }
 
 static int

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libmio on the backend named by the variant (-b epoll, -b poll...). Edge-triggered:
- * each event drains its socket with libmio's mio_stream_read, which re-arms the fd on
- * -EAGAIN where the backend emulates edges (mio's do_io). The driver counts those reads
- * as workload; the report gives the helper's own cost separately. */
+ * each event reads its socket with libmio's mio_stream_read until a short read or, with
+ * -r drain, until -EAGAIN; both re-arm the fd where the backend emulates edges. The driver
+ * counts those reads as workload; the report gives the helper's own cost separately. */
 #include "common.h"
 
 #include <errno.h>
@@ -50,7 +50,7 @@ mio_turn(void)
 		return r;
 	mio_events_foreach(e, events) {
 		if (mio_event_is_readable(e))
-			bench_drain(mio_event_token(e));
+			bench_read(mio_event_token(e));
 	}
 	return 0;
 }

@@ -1,27 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw poll(2), level-triggered. Default: one read per event like bench.c. Variant "drain":
- * each event reads until EAGAIN like the edge-triggered implementations, so that libmio on
- * its poll backend can be compared with raw poll doing the same reads. */
+/* Raw poll(2), level-triggered. Reads as the driver's -r says: once (until a short read)
+ * like bench.c, or until EAGAIN, so that libmio on its poll backend can be compared with
+ * raw poll doing the same reads. */
 #include "common.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static struct pollfd *fds;
 static size_t num_fds;
-static bool drain;
 
 static int
 poll_setup(const char *variant, const int *read_fds, size_t n)
 {
-	if (variant && strcmp(variant, "drain") != 0) {
-		fprintf(stderr, "poll: the only variant is 'drain'\n");
-		return -EINVAL;
-	}
-	drain = variant != NULL;
 	fds = calloc(n, sizeof(*fds));
 	if (!fds)
 		return -ENOMEM;
@@ -42,13 +34,10 @@ poll_turn(void)
 			ready--;
 			if (!(fds[i].revents & POLLIN))
 				continue;
-			if (drain)
-				bench_drain(i);
-			else
-				bench_read_once(i);
+			bench_read(i);
 		}
 	}
 	return 0;
 }
 
-const struct bench_impl bench_impl = { "poll", true, poll_setup, poll_turn };
+const struct bench_impl bench_impl = { "poll", false, poll_setup, poll_turn };

@@ -33,11 +33,20 @@ PEERS = [
 
 @dataclass
 class Impl:
-    """One benchmarked implementation: a program and its -b variant."""
-    name: str               # as reported, e.g. "mio-epoll"
+    """One benchmarked implementation: a program and its arguments."""
+    name: str               # as reported, e.g. "mio-epoll", "epoll-et-drain"
     program: Path
     args: list[str]
-    kind: str               # "raw", "mio" or "peer"
+    kind: str               # "raw", "mio", "rust" or "peer"
+    drains: bool = False    # reads until EAGAIN (else until a short read)
+
+
+@dataclass
+class Server:
+    """One HTTP server of the real-client benchmark."""
+    name: str
+    program: Path
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Build:
     dir: Path
     backends: list[str] = field(default_factory=list)
     impls: list[Impl] = field(default_factory=list)
+    servers: list[Server] = field(default_factory=list)
     startup: Path | None = None
     notes: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
@@ -120,6 +130,32 @@ def _peer_version(p: Peer) -> str:
     return "unknown"
 
 
+# What the measurements use besides the peers, by Debian package: the command it provides.
+TOOLS = {"valgrind": "valgrind", "strace": "strace", "wrk": "wrk", "cargo": "cargo",
+         "rustc": "rustc", "librust-mio-dev": None}
+
+
+def _installed(package: str) -> bool:
+    r = run(["dpkg-query", "-W", "-f=${Status}", package])
+    return r.returncode == 0 and "ok installed" in r.stdout
+
+
+def install_tools(b: Build) -> None:
+    """apt-get install the tools that are missing (root only); the run skips, with a note,
+    what is still missing."""
+    missing = [p for p, cmd in TOOLS.items()
+               if not (shutil.which(cmd) if cmd else _installed(p))]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        b.notes.append(f"--install-peers needs root and apt-get; not installed: "
+                       f"{', '.join(missing)}.")
+        return
+    log(f"installing {' '.join(missing)}")
+    run(["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y",
+         "--no-install-recommends"] + missing)
+
+
 def find_peers(b: Build, install: bool) -> dict[str, list[str]]:
     """The installed peers and their flags; skips (and notes) the missing ones."""
     found = {}
@@ -128,7 +164,7 @@ def find_peers(b: Build, install: bool) -> dict[str, list[str]]:
         if flags is None and install:
             if os.geteuid() == 0 and shutil.which("apt-get"):
                 log(f"installing {p.apt}")
-                run(["apt-get", "install", "-y", p.apt])
+                run(["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", p.apt])
                 flags = _peer_flags(p)
             else:
                 b.notes.append(f"--install-peers needs root and apt-get; {p.apt} not installed.")
@@ -147,7 +183,44 @@ def _compile(out: Path, sources: list[Path], flags: list[str]) -> None:
         raise SystemExit(f"bench: compiling {out.name} failed:\n{r.stderr}")
 
 
+def _rust_mio(b: Build, bindir: Path) -> Path | None:
+    """bench/rust-mio as a static library (cargo, offline, Debian's crate sources) linked
+    with the C driver; None, with a note, where cargo or the crates are missing."""
+    crate = BENCH / "rust-mio"
+    cargo = shutil.which("cargo")
+    if not cargo:
+        b.notes.append("Rust mio skipped: cargo is not installed (Debian: cargo, rustc, "
+                       "librust-mio-dev).")
+        return None
+    target = b.dir / "rust-mio"
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+    r = run([cargo, "rustc", "--offline", "--release", "--quiet", "--",
+             "--print", "native-static-libs"], cwd=crate, env=env)
+    (crate / "Cargo.lock").unlink(missing_ok=True)  # resolved against Debian's versions
+    if r.returncode != 0:
+        tail = "\n".join(r.stderr.strip().splitlines()[-3:])
+        b.notes.append("Rust mio skipped: `cargo build --offline` failed (is librust-mio-dev "
+                       f"installed?):\n\n```\n{tail}\n```")
+        return None
+    libs = next((l.split(":", 2)[2].split() for l in r.stderr.splitlines()
+                 if "native-static-libs:" in l), ["-lgcc_s", "-lpthread", "-ldl", "-lc"])
+    out = bindir / "bench-rust-mio"
+    _compile(out, [BENCH / "dispatch" / "common.c", target / "release" / "libbench_rust_mio.a"],
+             libs)
+    mio_dir = next((p.name for p in Path("/usr/share/cargo/registry").glob("mio-0.8*")), None)
+    b.versions["Rust mio"] = (mio_dir or "mio 0.8").replace("mio-", "")
+    b.versions["rustc"] = _first_word_version(["rustc", "--version"])
+    return out
+
+
+def _first_word_version(cmd: list[str]) -> str:
+    r = run(cmd)
+    return r.stdout.split()[1] if r.returncode == 0 and len(r.stdout.split()) > 1 else "unknown"
+
+
 def build_programs(b: Build, install_peers: bool) -> None:
+    if install_peers:
+        install_tools(b)
     bindir = b.dir / "bin"
     bindir.mkdir(parents=True, exist_ok=True)
     libmio = b.dir / "libmio" / "libmio"
@@ -160,15 +233,42 @@ def build_programs(b: Build, install_peers: bool) -> None:
         _compile(out, [d / "common.c", d / f"{name}.c"], flags)
         return out
 
+    def both(name: str, program: Path, args: list[str], kind: str) -> list[Impl]:
+        """The short-read loop and the draining one."""
+        return [Impl(name, program, args, kind),
+                Impl(f"{name}-drain", program, args + ["-r", "drain"], kind, True)]
+
     log("compiling the benchmark programs")
     epoll, poll = dispatch("epoll", []), dispatch("poll", [])
-    b.impls = [Impl("epoll-et", epoll, ["-b", "et"], "raw"),
-               Impl("epoll-lt", epoll, ["-b", "lt"], "raw"),
-               Impl("poll", poll, [], "raw"),
-               Impl("poll-drain", poll, ["-b", "drain"], "raw")]
+    b.impls = (both("epoll-et", epoll, ["-b", "et"], "raw") +
+               [Impl("epoll-lt", epoll, ["-b", "lt"], "raw")] +
+               both("poll", poll, [], "raw"))
     mio = dispatch("mio", mio_flags)
-    b.impls += [Impl(f"mio-{be}", mio, ["-b", be], "mio") for be in b.backends]
-    for name, flags in find_peers(b, install_peers).items():
+    for be in b.backends:
+        b.impls += both(f"mio-{be}", mio, ["-b", be], "mio")
+    rust = _rust_mio(b, bindir)
+    if rust:
+        b.impls += both("rust-mio", rust, [], "rust")
+    peers = find_peers(b, install_peers)
+    for name, flags in peers.items():
         b.impls.append(Impl(name, dispatch(name, flags), [], "peer"))
     b.startup = bindir / "bench-startup"
     _compile(b.startup, [BENCH / "startup" / "startup.c"], mio_flags)
+    _http_servers(b, bindir, mio_flags, peers)
+
+
+def _http_servers(b: Build, bindir: Path, mio_flags: list[str],
+                  peers: dict[str, list[str]]) -> None:
+    """The real-client benchmark's servers: examples/http_hello.c (libmio, every backend)
+    and bench/http/'s on raw epoll and the peers, all on examples/http_core.c."""
+    ex, h = REPO / "examples", BENCH / "http"
+    core = [ex / "http_core.c"]
+    # http_core.h takes mio_fd_t from <mio/common.h>; the servers on other loops link no libmio.
+    inc = [f"-I{ex}"] + [f for f in mio_flags if f.startswith("-I")]
+    hello = bindir / "http-mio"
+    _compile(hello, [ex / "http_hello.c"] + core, inc + mio_flags)
+    b.servers = [Server(f"mio-{be}", hello, {"MIO_BACKEND": be}) for be in b.backends]
+    for name, flags in [("epoll", [])] + list(peers.items()):
+        out = bindir / f"http-{name}"
+        _compile(out, [h / "server.c", h / f"{name}.c"] + core, inc + flags)
+        b.servers.append(Server(name, out))

@@ -60,6 +60,12 @@ mio__os_recv_from(mio_fd_t fd, void *buf, size_t len, int flags, struct sockaddr
 	return recvfrom(fd, buf, len, flags, addr, addr_len);
 }
 
+static inline size_t
+mio__os_iovec_len(const mio_iovec_t *iov)
+{
+	return iov->iov_len;
+}
+
 static inline ssize_t
 mio__os_readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 {

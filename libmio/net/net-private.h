@@ -46,6 +46,37 @@ mio__recv(mio_fd_t fd, void *buf, size_t len, int flags)
 	return mio__io(fd, mio__os_recv_from(fd, buf, len, flags, NULL, NULL));
 }
 
+/* libmio's short-read rule for stream sockets and pipes: a read that returns 0 < r < len
+ * found the kernel's buffer empty, so it ends the edge as -EAGAIN does and re-arms emulated
+ * edges (<mio/net.h> gives the rule and its exceptions). */
+static inline ssize_t
+mio__read_result(mio_fd_t fd, ssize_t r, size_t len)
+{
+	if (r > 0 && (size_t)r < len) {
+		mio__rearm(fd);
+		return r;
+	}
+	return mio__io(fd, r);
+}
+
+/* The read helpers ask mio__edges_emulated() (mio-private.h) before their syscall: while
+ * no poll emulates edges (epoll, kqueue), a read needs neither a re-arm nor its fd and
+ * length afterwards, so it is the syscall and its -errno, and nothing else; the other case
+ * goes out of line (see stream.c). Asking first is safe: if a poll on an emulating backend
+ * is created after the load, a registration there can only have been disarmed by an event
+ * delivered concurrently with this read, and whoever handles that event reads until a
+ * short read or -EAGAIN itself, which re-arms it. */
+
+/* stream.c: readv(2) for stream sockets and pipes, with the short-read rule. */
+ssize_t mio__readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt);
+
+/* A syscall's byte count or -1 as the count or -errno, without re-arm. */
+static inline ssize_t
+mio__io_result(ssize_t r)
+{
+	return mio_likely(r >= 0) ? r : mio__sys_socket_error();
+}
+
 static inline ssize_t
 mio__send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *addr,
 	     socklen_t addr_len)

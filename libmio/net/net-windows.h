@@ -53,6 +53,12 @@ mio__os_recv_from(mio_fd_t fd, void *buf, size_t len, int flags, struct sockaddr
 	return recvfrom(fd, buf, mio__os_len(len), flags, addr, addr_len);
 }
 
+static inline size_t
+mio__os_iovec_len(const mio_iovec_t *iov)
+{
+	return iov->len;
+}
+
 static inline ssize_t
 mio__os_readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 {

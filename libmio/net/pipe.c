@@ -18,16 +18,25 @@ mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver)
 	return 0;
 }
 
+/* As mio_stream_read() (stream.c), with read(2). */
+static __attribute__((noinline)) ssize_t
+read_emulated(mio_fd_t receiver, void *buf, size_t len)
+{
+	return mio__read_result(receiver, read(receiver, buf, len), len);
+}
+
 MIO_API ssize_t
 mio_pipe_read(mio_fd_t receiver, void *buf, size_t len)
 {
-	return mio__io(receiver, read(receiver, buf, len));
+	if (mio__edges_emulated())
+		return read_emulated(receiver, buf, len);
+	return mio__io_result(read(receiver, buf, len));
 }
 
 MIO_API ssize_t
 mio_pipe_readv(mio_fd_t receiver, const mio_iovec_t *iov, int iovcnt)
 {
-	return mio__io(receiver, readv(receiver, iov, iovcnt));
+	return mio__readv(receiver, iov, iovcnt);
 }
 
 MIO_API ssize_t

@@ -2,12 +2,10 @@
 /* Drives an echo example: echo-check tcp|udp <server> [clients]
  * Starts <server> 0, reads the port it prints, then has <clients> concurrent clients each
  * send their own bytes and checks each gets exactly its own bytes back. Exit 0 on success. */
-#include <arpa/inet.h>
+#include "example-client.h"
+
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdbool.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,46 +15,6 @@
 
 #define MSG_LEN 1000
 
-
-static pid_t server_pid;
-
-static _Noreturn void
-die(const char *what)
-{
-	fprintf(stderr, "echo-check: %s: %s\n", what, strerror(errno));
-	if (server_pid > 0)
-		kill(server_pid, SIGTERM);
-	exit(1);
-}
-
-/* Starts the server on port 0 and returns the port it printed. */
-static int
-start_server(const char *path)
-{
-	int out[2];
-	if (pipe(out) < 0)
-		die("pipe");
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, out[0]);
-	char *argv[] = { (char *)path, "0", NULL };
-	errno = posix_spawn(&server_pid, path, &fa, NULL, argv, environ);
-	if (errno)
-		die("posix_spawn");
-	posix_spawn_file_actions_destroy(&fa);
-	close(out[1]);
-
-	FILE *f = fdopen(out[0], "r");
-	char line[256];
-	int port;
-	if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "listening on 127.0.0.1:%d", &port) != 1)
-		die("reading the server's port");
-	fprintf(stderr, "server: %s", line);
-	fclose(f);
-	return port;
-}
-
 static void
 fill_message(char *msg, int client)
 {
@@ -65,14 +23,6 @@ fill_message(char *msg, int client)
 	char tag[32];
 	int n = snprintf(tag, sizeof(tag), "client %d:", client);
 	memcpy(msg, tag, (size_t)n);
-}
-
-/* Waits up to ms for fd to be readable. */
-static bool
-wait_readable(int fd, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	return poll(&pfd, 1, ms) == 1;
 }
 
 static void
@@ -104,21 +54,9 @@ expect_echo(int fd, int type, const char *msg)
 		have += (size_t)r;
 	}
 	if (memcmp(msg, got, MSG_LEN) != 0) {
-		fprintf(stderr, "echo-check: a client got someone else's bytes\n");
-		kill(server_pid, SIGTERM);
-		exit(1);
+		errno = EPROTO;
+		die("a client got someone else's bytes");
 	}
-}
-
-static int
-connect_to(int type, int port)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		die("connect");
-	return fd;
 }
 
 int
@@ -147,9 +85,7 @@ main(int argc, char **argv)
 		close(fds[i]);
 	}
 	free(fds);
-	kill(server_pid, SIGTERM);
-	int status;
-	waitpid(server_pid, &status, 0);
+	stop_server();
 	printf("%d %s clients got their own bytes back\n", clients, argv[1]);
 	return 0;
 }

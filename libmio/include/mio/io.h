@@ -3,8 +3,10 @@
  *
  * epoll and kqueue re-arm in the kernel. The poll backend (and later Windows AFD) report
  * an edge once and then stop watching that readiness until I/O on the fd hits EAGAIN.
- * libmio's own I/O helpers do that re-arm for you; for I/O you perform yourself on a
- * registered fd, call it through mio_try_io() or call mio_fd_rearm() after EAGAIN.
+ * libmio's own I/O helpers do that re-arm for you, after -EAGAIN and, for reads from
+ * stream sockets and pipes, after a short read (the short-read rule, <mio/net.h>). For I/O
+ * you perform yourself on a registered fd, call it through mio_try_io() or call
+ * mio_fd_rearm() after EAGAIN (and, if you stop at a short stream read, after that).
  * On backends that do not emulate, both cost one predictable branch.
  */
 #ifndef MIO_IO_H

@@ -18,9 +18,44 @@
  *
  * Results: every function returns >= 0 on success (a byte count for I/O) or a negative
  * errno. I/O that would block returns -EAGAIN and re-arms the fd on emulating backends
- * (mio's do_io, see <mio/io.h>): after an event, repeat the I/O until it returns -EAGAIN.
- * A successful call does not re-arm. -EINTR is returned, not retried. I/O functions do not
- * check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
+ * (mio's do_io, see <mio/io.h>): after an event, repeat the I/O until it returns -EAGAIN,
+ * or, for reads from stream sockets and pipes, until a short read (below). Any other
+ * successful call does not re-arm. -EINTR is returned, not retried.
+ *
+ * The short-read rule (libmio's, not mio's): mio_stream_read(), mio_stream_readv(),
+ * mio_pipe_read() and mio_pipe_readv() (TCP and Unix stream sockets, pipes) that return
+ * fewer bytes than asked, 0 < n < len (len: the sum of the iov lengths for readv), also
+ * re-arm. Such a read found the kernel's buffer empty, so it ends the edge as -EAGAIN does:
+ * after it a program may wait for the next readable event without reading again, on every
+ * backend; data that arrives later produces one. That saves the second read per event
+ * that ends at -EAGAIN. Details:
+ *   - A read that fills the buffer (n == len) ends nothing: data may be left, and no new
+ *     event is promised for it. Read on.
+ *   - An event that reports read-closed or an error (mio_event_is_read_closed(),
+ *     mio_event_is_error()) is not ended by a short read: the peer's close (or the error)
+ *     came with the data, and a later read returns 0 (or the error) without a new event.
+ *     Read on until 0, an error or -EAGAIN. A close or an error that comes after the event
+ *     brings an event of its own.
+ *   - 0 is end of stream (every writer of a pipe closed), not a short read; a read with
+ *     len 0 returns 0 and tells nothing.
+ *   - Not for datagram sockets (UDP, Unix datagram: every read returns one datagram, more
+ *     may be queued), nor for peeks (the data stays queued), nor for accept: read those
+ *     until -EAGAIN.
+ *   - Linux stops a stream read early, with data still queued, in these cases (as
+ *     measured on 6.18): a Unix stream socket whose reader set SO_PASSCRED or
+ *     SO_PASSPIDFD returns the data of one sender's credentials (process, uid, gid) at a
+ *     time; a Unix stream read stops after data that carried file descriptors
+ *     (SCM_RIGHTS); a TCP read stops at the urgent mark (MSG_OOB data); a pipe opened with
+ *     O_DIRECT returns one packet per read. epoll itself reports no new event for that
+ *     data, so a program that can meet these cases must read until -EAGAIN.
+ *   - Only the short read of libmio's helpers re-arms: after your own read(2) on a
+ *     registered fd, call mio_fd_rearm() (<mio/io.h>) as after -EAGAIN.
+ *   - Read after readable events. A re-arm (after a short read or -EAGAIN) re-arms all of
+ *     the registration's interests on an emulating backend, so reading on every event of
+ *     an fd registered for writing too makes the poll backend report the writable socket
+ *     again and again; examples/tcp_server.c reads only after a readable event.
+ *
+ * Arguments: I/O functions do not check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
  * the other functions return -EINVAL for NULL required pointers and -EBADF for an invalid
  * handle. On Windows, Winsock's errors are translated (WSAEWOULDBLOCK is -EAGAIN,
  * WSAECONNREFUSED -ECONNREFUSED, ...; see <mio/error.h> for the few codes errno.h lacks).
@@ -112,12 +147,14 @@ MIO_API int mio_socket_shutdown(mio_fd_t fd, enum mio_shutdown how);
 /* --- Stream sockets: TCP and Unix streams ------------------------------------------- */
 /* Sockets only: mio_stream_write() on a pipe fails with -ENOTSOCK; use mio_pipe_*. */
 
-/* Bytes read (0 at end of stream) or -errno (-EAGAIN: nothing to read, fd re-armed). */
+/* Bytes read (0 at end of stream) or -errno (-EAGAIN: nothing to read, fd re-armed). A
+ * short read (0 < n < len) re-arms too: see the short-read rule at the top of this file. */
 MIO_API ssize_t mio_stream_read(mio_fd_t fd, void *buf, size_t len);
 /* Like mio_stream_read() but leaves the data queued (MSG_PEEK). Unlike mio 0.8 (bug
  * #1755), -EAGAIN re-arms here too. */
 MIO_API ssize_t mio_stream_peek(mio_fd_t fd, void *buf, size_t len);
-/* Scatter read into iovcnt buffers (readv; WSARecv on Windows). */
+/* Scatter read into iovcnt buffers (readv; WSARecv on Windows); short when n < the sum of
+ * the lengths. */
 MIO_API ssize_t mio_stream_readv(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt);
 /* Bytes written (may be fewer than len) or -errno (-EAGAIN: buffer full, fd re-armed;
  * -EPIPE/-ECONNRESET: peer gone, no SIGPIPE). */
@@ -288,7 +325,8 @@ MIO_API ssize_t mio_unix_datagram_recv_from(mio_fd_t fd, void *buf, size_t len,
  * read-closed, the sender write-closed. To use a child process's stdin/stdout/stderr, take
  * its fd and call mio_fd_set_nonblocking(fd, true); nothing else is needed. */
 MIO_API int mio_pipe_new(mio_fd_t *ret_sender, mio_fd_t *ret_receiver);
-/* Bytes read (0: every sender closed) or -errno (-EAGAIN re-arms). */
+/* Bytes read (0: every sender closed) or -errno (-EAGAIN re-arms). A short read re-arms too,
+ * as for stream sockets (the short-read rule at the top of this file). */
 MIO_API ssize_t mio_pipe_read(mio_fd_t receiver, void *buf, size_t len);
 MIO_API ssize_t mio_pipe_readv(mio_fd_t receiver, const mio_iovec_t *iov, int iovcnt);
 /* Bytes written or -errno (-EAGAIN re-arms). Raises SIGPIPE if the receiver is closed,
