@@ -241,8 +241,7 @@ enum http_next
 http_conn_serve(struct http_conn *c, http_read_fn read, http_write_fn write, unsigned event)
 {
 	/* Read after a readable event, or to finish the reading a blocked write interrupted;
-	 * never on a writable-only event, where a read would hit -EAGAIN, re-arm an emulating
-	 * backend's registration and so get the (writable) socket reported again at once. */
+	 * not on a writable-only event, where a read would just hit -EAGAIN. */
 	bool drained = !(event & HTTP_EVENT_READABLE) && !c->read_unfinished;
 	bool to_end = event & HTTP_EVENT_READ_CLOSED;
 	for (;;) {

@@ -7,11 +7,10 @@
  * One thread, edge-triggered: each connection is registered once, for reading and writing.
  * After an event, http_conn_serve() (http_core.c, the request logic this example shares
  * with bench/http/'s servers on other event loops) sends what is pending and, if the event
- * is readable, reads with mio_stream_read() until a short read or -EAGAIN (a read on a
- * writable-only event would only re-arm the poll backend's emulated edges, which reports
- * the writable socket again at once): by libmio's short-read rule a read that
- * returns less than asked ends the edge on every backend (unless the event also reported
- * the peer's close), so a request that arrives whole costs one read. Nothing is allocated
+ * is readable, reads with mio_stream_read() until a short read or -EAGAIN: by libmio's
+ * short-read rule a read that returns less than asked ends the edge on every backend
+ * (unless the event also reported the peer's close), so a request that arrives whole
+ * costs one read. Nothing is allocated
  * per connection or request. */
 #include "http_core.h"
 

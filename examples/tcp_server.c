@@ -37,8 +37,7 @@ drop_connection(struct mio_registry *registry, mio_token_t token)
  * After a readable event, reads until a short read (libmio's short-read rule: the socket is
  * drained, the next data brings a new event) or -EAGAIN; until the end or -EAGAIN when e
  * reported the peer's close or an error, which came with the data and brings no event of
- * its own. A writable-only event only sends: a read there would hit -EAGAIN and re-arm the
- * poll backend's emulated edges, which would report the writable socket again at once. */
+ * its own. A writable-only event only sends: a read there would just hit -EAGAIN. */
 static bool
 echo(struct connection *c, const struct mio_event *e)
 {

@@ -9,7 +9,7 @@ MIO_API int
 mio_fd_rearm(mio_fd_t fd)
 {
 	mio_return_val_if_fail(mio_fd_is_valid(fd), -EBADF);
-	mio__rearm(fd);
+	mio__rearm(fd, MIO__REARM_ALL);
 	return 0;
 }
 
@@ -19,7 +19,7 @@ mio_try_io(mio_fd_t fd, ssize_t (*io)(mio_fd_t fd, void *ctx), void *ctx)
 	mio_return_val_if_fail(io, -EINVAL);
 	ssize_t r = io(fd, ctx);
 	if (mio__is_would_block(r))
-		mio__rearm(fd);
+		mio__rearm(fd, MIO__REARM_ALL);
 	return r;
 }
 

@@ -92,7 +92,7 @@ int mio__backend_by_name(const char *name, const struct mio_backend **ret);
 #endif
 extern MIO_HIDDEN atomic_uint mio__n_emulating;
 /* regmap.c */
-void mio__regmap_rearm(mio_fd_t fd);
+void mio__regmap_rearm(mio_fd_t fd, mio_interest_t interest);
 
 /* An I/O result that means "would block". POSIX allows EWOULDBLOCK != EAGAIN. */
 static inline bool
@@ -112,12 +112,16 @@ mio__edges_emulated(void)
 	return mio_unlikely(atomic_load_explicit(&mio__n_emulating, memory_order_acquire) != 0);
 }
 
-/* mio's do_io after EAGAIN (and after a short stream read). */
+/* What to re-arm when the direction is unknown (mio_fd_rearm, mio_try_io): everything. */
+#define MIO__REARM_ALL ((mio_interest_t)0xff)
+
+/* mio's do_io after EAGAIN (and after a short stream read), for the direction the I/O went:
+ * MIO_INTEREST_READABLE after a read or accept, MIO_INTEREST_WRITABLE after a write. */
 static inline void
-mio__rearm(mio_fd_t fd)
+mio__rearm(mio_fd_t fd, mio_interest_t interest)
 {
 	if (mio__edges_emulated())
-		mio__regmap_rearm(fd);
+		mio__regmap_rearm(fd, interest);
 }
 
 /* debug.c: MIO_DEBUG=1 prints the loader's decisions to stderr. */

@@ -44,7 +44,7 @@ register_emulated(struct mio_registry *r, mio_fd_t fd, mio_token_t token,
 		if (err == 0 && (err = mio__regmap_link(rec)) < 0)
 			r->backend->deregister_fd(r->selector, fd, rec->breg);
 		if (err == 0)
-			r->backend->rearm(f->selector, fd, rec->breg);
+			r->backend->rearm(f->selector, fd, rec->breg, MIO__REARM_ALL);
 		else
 			mio__regmap_release(rec);
 	}

@@ -205,12 +205,12 @@ mio__regmap_any_family(mio_fd_t fd)
 }
 
 void
-mio__regmap_rearm(mio_fd_t fd)
+mio__regmap_rearm(mio_fd_t fd, mio_interest_t interest)
 {
 	atomic_uintptr_t *e = entry_find(fd);
 	if (!e || atomic_load_explicit(e, memory_order_relaxed) == 0)
 		return;
 	for (struct mio__reg *r = entry_lock(e); r; r = r->next)
-		r->rearm(r->selector, fd, r->breg);
+		r->rearm(r->selector, fd, r->breg, interest);
 	entry_unlock_unchanged(e);
 }

@@ -29,7 +29,8 @@ struct mio__reg {
 	struct mio_backend_reg *breg;
 	mio_fd_t fd;
 	/* The family's backend->rearm and selector, copied here: the hot path loads less. */
-	void (*rearm)(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg);
+	void (*rearm)(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg,
+		      mio_interest_t interest);
 	struct mio_selector *selector;
 };
 
@@ -56,8 +57,8 @@ void mio__regmap_unlink(struct mio__reg *rec);
  * (the caller drops it), or NULL: used by mio_close() to visit every family holding fd. */
 struct mio_family *mio__regmap_any_family(mio_fd_t fd);
 
-/* mio__regmap_rearm(fd) (declared in mio-private.h for the inline mio__rearm()) calls
- * rearm() for every registration of fd. Thread-safe, never blocks for long, never
+/* mio__regmap_rearm(fd, interest) (declared in mio-private.h for the inline mio__rearm())
+ * calls rearm() for every registration of fd. Thread-safe, never blocks for long, never
  * allocates. */
 
 #endif

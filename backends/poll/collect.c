@@ -15,8 +15,9 @@ is_gone(const struct mio_backend_reg *reg)
 	return fstat(reg->fd, &st) < 0 || st.st_dev != reg->dev || st.st_ino != reg->ino;
 }
 
-/* Reads each record's link before clearing its queued flag: from then on a rearm() may
- * push it again. Free records (slot 0) are skipped. */
+/* Gives each queued record back the events rearm() handed back; a hidden (hung-up) fd is
+ * watched again whatever the direction. Reads the record's link before taking it off the
+ * list: from then on a rearm() may push it again. Free records (slot 0) are skipped. */
 void
 mio__poll_apply_rearms(struct poll_state *s)
 {
@@ -24,17 +25,20 @@ mio__poll_apply_rearms(struct poll_state *s)
 		atomic_exchange_explicit(&s->rearm_head, NULL, memory_order_acquire);
 	while (reg) {
 		struct mio_backend_reg *next = reg->rearm_next;
-		atomic_store_explicit(&reg->queued, false, memory_order_release);
-		if (reg->slot && (s->pfds[reg->slot].fd >= 0 || !is_gone(reg)))
-			mio__poll_set_arm(s, reg);
+		unsigned arm = atomic_fetch_and_explicit(&reg->arm, REG_TAKEN, memory_order_acq_rel);
+		struct pollfd *p = &s->pfds[reg->slot];
+		if (reg->slot && (p->fd >= 0 || !is_gone(reg))) {
+			p->fd = reg->fd;
+			p->events |= (short)(arm >> REG_GIVEN_SHIFT) & reg->events;
+		}
 		reg = next;
 	}
 }
 
 /* One-shot for slot i, just reported: stop watching what fired. After a hang-up or an
  * error poll() would report it forever, so the fd is hidden (negative) until re-armed; the
- * registration stays. Whoever consumes the event runs after the disarmed store, so its
- * rearm() sees it. */
+ * registration stays. Whoever consumes the event runs after the taken bits are stored, so
+ * its rearm() sees them. */
 static void
 disarm(struct poll_state *s, size_t i, short revents)
 {
@@ -43,8 +47,9 @@ disarm(struct poll_state *s, size_t i, short revents)
 	if (revents & (POLLHUP | POLLERR))
 		p->fd = -p->fd - 1;
 	struct mio_backend_reg *reg = s->regs[i];
-	if (!atomic_load_explicit(&reg->disarmed, memory_order_relaxed))
-		atomic_store_explicit(&reg->disarmed, true, memory_order_release);
+	unsigned taken = (unsigned short)revents;
+	if ((atomic_load_explicit(&reg->arm, memory_order_relaxed) & taken) != taken)
+		atomic_fetch_or_explicit(&reg->arm, taken, memory_order_release);
 }
 
 /* Collects the ready slots of [from, to) into events, advancing *count_io and *ready_io;

@@ -165,7 +165,7 @@ static void
 arm(struct poll_state *s, struct mio_backend_reg *reg)
 {
 	mio__poll_set_arm(s, reg);
-	atomic_store_explicit(&reg->disarmed, false, memory_order_relaxed);
+	atomic_fetch_and_explicit(&reg->arm, ~REG_TAKEN, memory_order_relaxed);
 }
 
 /* *reg: the core's existing record for fd in this family, or NULL. An existing record of a
@@ -254,18 +254,40 @@ poll_forget(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 	drop(sel->state, reg);
 }
 
-/* mio's do_io, called by the core after EAGAIN, from any thread, without the lock: one
- * load when select() took nothing away since the last re-arm. Otherwise the record goes on
- * the state's lock-free re-arm list, and a running poll() is interrupted so it watches the
- * fd again (Dekker with poll_select(): it sets in_poll, then looks at the list). */
-static void
-poll_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
+/* The poll events a re-arm in a direction gives back: reads re-arm POLLIN and POLLPRI,
+ * writes POLLOUT; either un-hides an fd hidden after a hang-up or an error. */
+static unsigned
+rearm_events(mio_interest_t direction)
 {
-	if (!atomic_load_explicit(&reg->disarmed, memory_order_acquire))
-		return;
+	unsigned ev = POLLHUP | POLLERR;
+	if (direction & MIO_INTEREST_READABLE)
+		ev |= (unsigned short)poll_events(MIO_INTEREST_READABLE | MIO_INTEREST_PRIORITY);
+	if (direction & MIO_INTEREST_WRITABLE)
+		ev |= POLLOUT;
+	return ev;
+}
+
+/* mio's do_io, called by the core after EAGAIN, from any thread, without the lock: one
+ * load when select() took none of the direction's events since they were re-armed.
+ * Otherwise they are handed back and the record goes on the state's lock-free re-arm
+ * list, and a running poll() is interrupted so it watches the fd again (Dekker with
+ * poll_select(): it sets in_poll, then looks at the list). Only the direction's events: a
+ * read that would block must not make poll() report a writable socket again. */
+static void
+poll_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg,
+	   mio_interest_t direction)
+{
+	unsigned want = rearm_events(direction);
+	unsigned arm = atomic_load_explicit(&reg->arm, memory_order_acquire), bits, next;
+	do {
+		bits = arm & want & REG_TAKEN;
+		if (!bits)
+			return;
+		next = (arm & ~bits) | bits << REG_GIVEN_SHIFT | REG_QUEUED;
+	} while (!atomic_compare_exchange_weak(&reg->arm, &arm, next));
+
 	struct poll_state *s = sel->state;
-	atomic_store_explicit(&reg->disarmed, false, memory_order_relaxed);
-	if (!atomic_exchange(&reg->queued, true)) {
+	if (!(arm & REG_QUEUED)) {
 		struct mio_backend_reg *head = atomic_load_explicit(&s->rearm_head,
 								    memory_order_relaxed);
 		do

@@ -87,8 +87,7 @@ mio__poll_reg_new(struct poll_state *s)
 		s->chunks = c;
 		for (size_t i = 0; i < CHUNK_RECORDS; i++) {
 			struct mio_backend_reg *reg = &c->regs[i];
-			atomic_init(&reg->disarmed, false);
-			atomic_init(&reg->queued, false);
+			atomic_init(&reg->arm, 0);
 			reg->rearm_next = NULL;
 			reg->free_next = s->free_regs;
 			s->free_regs = reg;
@@ -140,7 +139,7 @@ mio__poll_set_add(struct poll_state *s, struct mio_backend_reg *reg)
 	s->pfds[i] = (struct pollfd){ .fd = reg->fd, .events = reg->events };
 	s->regs[i] = reg;
 	reg->slot = (unsigned)i;
-	atomic_store_explicit(&reg->disarmed, false, memory_order_relaxed);
+	atomic_fetch_and_explicit(&reg->arm, ~REG_TAKEN, memory_order_relaxed);
 	return 0;
 }
 

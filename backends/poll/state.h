@@ -6,10 +6,11 @@
  * one registered fd, with the record in the parallel regs array. select() holds the lock
  * across poll() and collection; modifiers get in through the handshake (handshake.c).
  *
- * Edge emulation: reporting an event clears its bits from the slot (collect.c) and marks
- * the record disarmed; rearm() (the core calls it after I/O on the fd would block) queues
- * the record on a lock-free list without taking the lock, and signals the notifier only
- * when a poll() is running; select() restores queued records before it polls. */
+ * Edge emulation: reporting an event clears its bits from the slot (collect.c) and records
+ * them as taken; rearm() (the core calls it after I/O on the fd would block) hands back the
+ * taken bits of the I/O's direction and queues the record on a lock-free list without
+ * taking the lock, and signals the notifier only when a poll() is running; select()
+ * restores what was handed back before it polls. */
 #ifndef MIO_POLL_STATE_H
 #define MIO_POLL_STATE_H
 
@@ -40,11 +41,17 @@ struct mio_backend_reg {
 	ino_t ino;
 	struct mio_backend_reg *free_next;
 
-	/* Lock-free: rearm() runs without the lock. */
-	atomic_bool disarmed; /* select() took bits away since the last re-arm */
-	atomic_bool queued;   /* on the state's rearm list */
+	/* Lock-free, as rearm() runs without the lock: REG_TAKEN bits are the poll events
+	 * select() reported (and so stopped watching) since they were re-armed; REG_GIVEN bits
+	 * (shifted) those rearm() handed back for select() to restore; REG_QUEUED: on the
+	 * state's rearm list, which only select() clears, as it takes the record off. */
+	atomic_uint arm;
 	struct mio_backend_reg *rearm_next;
 };
+
+#define REG_TAKEN 0xffffu /* poll's event bits all fit in 16 */
+#define REG_GIVEN_SHIFT 16
+#define REG_QUEUED (1u << 31)
 
 struct reg_chunk;
 

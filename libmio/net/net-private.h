@@ -16,15 +16,15 @@
 /* socket.c: the cold half of mio__io(): returns -errno and re-arms fd on -EAGAIN. Must be
  * called right after the failed syscall, before anything can touch errno (or Winsock's
  * last error). */
-ssize_t mio__io_error(mio_fd_t fd) __attribute__((cold));
+ssize_t mio__io_error(mio_fd_t fd, mio_interest_t direction) __attribute__((cold));
 
 /* mio's do_io on a syscall's result: the count, or -errno with a re-arm on -EAGAIN. */
 static inline ssize_t
-mio__io(mio_fd_t fd, ssize_t r)
+mio__io(mio_fd_t fd, ssize_t r, mio_interest_t direction)
 {
 	if (mio_likely(r >= 0))
 		return r;
-	return mio__io_error(fd);
+	return mio__io_error(fd, direction);
 }
 
 /* A socket call's 0 / -1 result as 0 / -errno (no re-arm: not an I/O operation). */
@@ -37,13 +37,13 @@ mio__sys(int r)
 static inline ssize_t
 mio__send(mio_fd_t fd, const void *buf, size_t len)
 {
-	return mio__io(fd, mio__os_send(fd, buf, len));
+	return mio__io(fd, mio__os_send(fd, buf, len), MIO_INTEREST_WRITABLE);
 }
 
 static inline ssize_t
 mio__recv(mio_fd_t fd, void *buf, size_t len, int flags)
 {
-	return mio__io(fd, mio__os_recv_from(fd, buf, len, flags, NULL, NULL));
+	return mio__io(fd, mio__os_recv_from(fd, buf, len, flags, NULL, NULL), MIO_INTEREST_READABLE);
 }
 
 /* libmio's short-read rule for stream sockets and pipes: a read that returns 0 < r < len
@@ -53,10 +53,10 @@ static inline ssize_t
 mio__read_result(mio_fd_t fd, ssize_t r, size_t len)
 {
 	if (r > 0 && (size_t)r < len) {
-		mio__rearm(fd);
+		mio__rearm(fd, MIO_INTEREST_READABLE);
 		return r;
 	}
-	return mio__io(fd, r);
+	return mio__io(fd, r, MIO_INTEREST_READABLE);
 }
 
 /* The read helpers ask mio__edges_emulated() (mio-private.h) before their syscall: while
@@ -81,7 +81,7 @@ static inline ssize_t
 mio__send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *addr,
 	     socklen_t addr_len)
 {
-	return mio__io(fd, mio__os_send_to(fd, buf, len, addr, addr_len));
+	return mio__io(fd, mio__os_send_to(fd, buf, len, addr, addr_len), MIO_INTEREST_WRITABLE);
 }
 
 /* socket-posix.c, socket-windows.c: socket creation. Every socket comes back non-blocking

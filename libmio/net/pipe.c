@@ -42,11 +42,11 @@ mio_pipe_readv(mio_fd_t receiver, const mio_iovec_t *iov, int iovcnt)
 MIO_API ssize_t
 mio_pipe_write(mio_fd_t sender, const void *buf, size_t len)
 {
-	return mio__io(sender, write(sender, buf, len));
+	return mio__io(sender, write(sender, buf, len), MIO_INTEREST_WRITABLE);
 }
 
 MIO_API ssize_t
 mio_pipe_writev(mio_fd_t sender, const mio_iovec_t *iov, int iovcnt)
 {
-	return mio__io(sender, writev(sender, iov, iovcnt));
+	return mio__io(sender, writev(sender, iov, iovcnt), MIO_INTEREST_WRITABLE);
 }

@@ -5,11 +5,11 @@
 #include "net-private.h"
 
 ssize_t
-mio__io_error(mio_fd_t fd)
+mio__io_error(mio_fd_t fd, mio_interest_t direction)
 {
 	int err = mio__sys_socket_error();
 	if (mio__is_would_block(err))
-		mio__rearm(fd);
+		mio__rearm(fd, direction);
 	return err;
 }
 
@@ -149,7 +149,7 @@ mio_socket_take_error(mio_fd_t fd, int *ret_error)
 		/* The error is consumed: emulating backends stopped watching the fd when they
 		 * reported it, and must watch it again (I/O would re-arm, this is not I/O). */
 		if (err)
-			mio__rearm(fd);
+			mio__rearm(fd, MIO__REARM_ALL);
 	}
 	return r;
 }

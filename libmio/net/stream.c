@@ -60,5 +60,5 @@ mio_stream_write(mio_fd_t fd, const void *buf, size_t len)
 MIO_API ssize_t
 mio_stream_writev(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 {
-	return mio__io(fd, mio__os_writev(fd, iov, iovcnt));
+	return mio__io(fd, mio__os_writev(fd, iov, iovcnt), MIO_INTEREST_WRITABLE);
 }

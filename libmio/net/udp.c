@@ -48,7 +48,8 @@ udp_recv_from(mio_fd_t fd, void *buf, size_t len, int flags, struct sockaddr_sto
 	mio_return_val_if_fail(!ret_addr == !ret_len, -EINVAL);
 	socklen_t alen = sizeof(struct sockaddr_storage);
 	ssize_t r = mio__io(fd, mio__os_recv_from(fd, buf, len, flags, (struct sockaddr *)ret_addr,
-						  ret_addr ? &alen : NULL));
+						  ret_addr ? &alen : NULL),
+			    MIO_INTEREST_READABLE);
 	if (r >= 0 && ret_len)
 		*ret_len = alen;
 	return r;

@@ -183,7 +183,8 @@ mio_unix_datagram_recv_from(mio_fd_t fd, void *buf, size_t len, struct mio_unix_
 	socklen_t alen = sizeof(ret_addr->addr);
 	ssize_t r = mio__io(fd, recvfrom(fd, buf, len, 0,
 					 ret_addr ? (struct sockaddr *)&ret_addr->addr : NULL,
-					 ret_addr ? &alen : NULL));
+					 ret_addr ? &alen : NULL),
+			    MIO_INTEREST_READABLE);
 	if (r >= 0 && ret_addr)
 		unix_addr_set_len(ret_addr, alen);
 	return r;

@@ -121,12 +121,16 @@ struct mio_backend {
 	void (*waker_free)(struct mio_backend_waker *waker);
 
 	/* Emulating backends only (required with MIO_BACKEND_EMULATES_EDGES). mio's do_io:
-	 * I/O on fd would block (or, for stream reads, came back short), so restore the
-	 * registration's interest. The core calls it from any thread, for every family that
-	 * holds fd, with a reg it guarantees stays valid during the call; it must not block
-	 * and must not allocate: it is the I/O helpers' hot path. sel belongs to reg's family
-	 * (not necessarily the selector fd was registered through). */
-	void (*rearm)(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg);
+	 * I/O on fd would block (or, for stream reads, came back short), so restore the part
+	 * of the registration's interest that direction covers: MIO_INTEREST_READABLE after a
+	 * read or accept (with PRIORITY), MIO_INTEREST_WRITABLE after a write, any set bits
+	 * (all of them: 0xff) when the core does not know. A hang-up or an error that stopped
+	 * the watching of fd is re-armed by any direction. The core calls it from any thread,
+	 * for every family that holds fd, with a reg it guarantees stays valid during the
+	 * call; it must not block and must not allocate: it is the I/O helpers' hot path. sel
+	 * belongs to reg's family (not necessarily the selector fd was registered through). */
+	void (*rearm)(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg,
+		      mio_interest_t direction);
 	/* Optional, emulating backends only. fd is about to be closed by mio_close(): drop
 	 * the registration and free reg, without syscalls on fd where possible. Absent: the
 	 * core calls deregister_fd instead. */

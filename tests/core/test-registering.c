@@ -276,3 +276,33 @@ MT_TEST(registering, reused_fd_after_hangup_and_close)
 	mio_poll_free(poll);
 }
 #endif
+
+/* A re-arm goes by the I/O's direction, on every backend as on epoll: after a writable
+ * event, a read that would block must not bring the writable socket back (on an emulating
+ * backend a re-arm of every interest would, again and again: a busy loop for a program that
+ * reads on every event). A write that would block, or new data, are the new edges. */
+MT_TEST(registering, read_rearms_only_the_readable_side)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	mio_fd_t fds[2];
+	mt_socketpair(SOCK_STREAM, fds);
+
+	mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[0], CLIENT,
+					   MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE));
+	MT_EXPECT_EVENTS(poll, events, { CLIENT, MT_WRITABLE });
+	char buf[16];
+	for (int i = 0; i < 3; i++) {
+		mt_assert_err(mio_stream_read(fds[0], buf, sizeof(buf)), -EAGAIN);
+		mt_expect_no_events(poll, events);
+	}
+
+	/* The readable side was re-armed: data is a new edge. */
+	mt_write_all(fds[1], "x", 1);
+	MT_EXPECT_EVENTS(poll, events, { CLIENT, MT_READABLE });
+	mt_assert_eq(mio_stream_read(fds[0], buf, sizeof(buf)), 1);
+
+	close_pair(fds);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}

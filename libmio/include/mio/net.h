@@ -50,12 +50,13 @@
  *     data, so a program that can meet these cases must read until -EAGAIN.
  *   - Only the short read of libmio's helpers re-arms: after your own read(2) on a
  *     registered fd, call mio_fd_rearm() (<mio/io.h>) as after -EAGAIN.
- *   - Read after readable events. A re-arm (after a short read or -EAGAIN) re-arms all of
- *     the registration's interests on an emulating backend, so reading on every event of
- *     an fd registered for writing too makes the poll backend report the writable socket
- *     again and again; examples/tcp_server.c reads only after a readable event.
+ *   - A re-arm goes by direction: a read (or accept) that would block or comes back short
+ *     re-arms readability, a write that would block writability, as edges work on epoll.
+ *     So reading on a writable-only event costs a syscall and nothing more; the examples
+ *     read only after readable events to save it.
  *
- * Arguments: I/O functions do not check their arguments beyond what the kernel does (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
+ * Arguments: I/O functions do not check their arguments beyond what the kernel does
+ * (-EBADF, -EFAULT, -EINVAL, -ENOTSOCK);
  * the other functions return -EINVAL for NULL required pointers and -EBADF for an invalid
  * handle. On Windows, Winsock's errors are translated (WSAEWOULDBLOCK is -EAGAIN,
  * WSAECONNREFUSED -ECONNREFUSED, ...; see <mio/error.h> for the few codes errno.h lacks).
