@@ -162,8 +162,9 @@ mio__afd_port_select(struct afd_port *port, struct mio_event *events, size_t cap
 
 	mio__afd_port_lock(port);
 	for (;;) {
-		err = update_events(port);
-		if (err < 0)
+		/* Not before taking the rest of a full batch: a poll started now could complete
+		 * at once and report a socket twice in one call. */
+		if (!more && (err = update_events(port)) < 0)
 			break;
 		ULONG want = capacity - n < BATCH ? (ULONG)(capacity - n) : BATCH, got = 0;
 		port->polling++;
