@@ -135,7 +135,8 @@ afd_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 	int err = 0;
 	mio__afd_port_lock(port);
 	if (mio__afd_sock_is_stale(reg)) {
-		err = -EBADF; /* closed without deregistering */
+		/* Closed without deregistering: as on epoll, that socket is registered no more. */
+		err = mio__afd_ws_unregistered_error(fd);
 	} else {
 		mio__afd_sock_set_interest(port, reg, token, interest);
 		mio__afd_port_update_if_polling(port);
@@ -151,16 +152,19 @@ afd_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg 
 	if (!reg)
 		return mio__afd_ws_unregistered_error(fd);
 	mio__afd_port_lock(port);
+	int err = mio__afd_sock_is_stale(reg) ? mio__afd_ws_unregistered_error(fd) : 0;
 	mio__afd_sock_delete(port, reg);
 	mio__afd_port_unlock(port);
-	return 0;
+	return err;
 }
 
 static void
 afd_forget(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 {
-	/* Deregistering touches only the helper handle, never fd. */
-	(void)afd_deregister_fd(sel, fd, reg);
+	/* Only the helper handle is touched (the poll is cancelled), never fd. */
+	mio__afd_port_lock(sel->port);
+	mio__afd_sock_delete(sel->port, reg);
+	mio__afd_port_unlock(sel->port);
 }
 
 static void
