@@ -36,6 +36,7 @@ mio__afd_port_new(struct afd_port **ret)
 	atomic_init(&port->refs, 1);
 	list_init(&port->update_queue);
 	list_init(&port->regs);
+	list_init(&port->spare_regs);
 	list_init(&port->groups);
 	*ret = port;
 	return 0;
@@ -254,6 +255,7 @@ mio__afd_port_unref(struct afd_port *port)
 		 * records, their helper handles and the port rather than free them under it. */
 		return;
 	}
+	mio__afd_sock_free_spares(port);
 	mio__afd_group_free_all(&port->groups);
 	CloseHandle(port->iocp);
 	free(port);

@@ -26,6 +26,7 @@ struct afd_port {
 	size_t outstanding;        /* polls started whose completion is not dequeued yet */
 	struct list update_queue;  /* records whose poll must be started or replaced */
 	struct list regs;          /* every record, deregistered ones until their poll is back */
+	struct list spare_regs;    /* freed records, reused so steady registering never allocates */
 	struct list groups;        /* poll groups, full ones first */
 };
 

@@ -39,21 +39,27 @@ reset(struct mio_backend_reg *reg, SOCKET base)
 int
 mio__afd_sock_new(struct afd_port *port, SOCKET base, struct mio_backend_reg **ret)
 {
-	struct mio_backend_reg *reg = malloc(sizeof(*reg));
+	struct list *spare = list_first(&port->spare_regs);
+	struct mio_backend_reg *reg = spare ? list_entry(spare, struct mio_backend_reg, node)
+					    : malloc(sizeof(*reg));
 	if (!reg)
 		return -ENOMEM;
 	int err = mio__afd_group_acquire(&port->groups, port->iocp, &reg->group);
 	if (err < 0) {
-		free(reg);
+		if (!spare)
+			free(reg);
 		return err;
 	}
+	if (spare)
+		list_remove(spare);
+	else
+		atomic_init(&reg->disarmed, false);
 	reg->iosb.Status = NTSTATUS_SUCCESS;
 	list_init(&reg->update_node);
 	list_append(&port->regs, &reg->node);
 	reg->status = SOCK_IDLE;
 	reg->delete_pending = false;
 	reg->discard = false;
-	atomic_init(&reg->disarmed, false);
 	reset(reg, base);
 	*ret = reg;
 	return 0;
@@ -161,7 +167,7 @@ release(struct afd_port *port, struct mio_backend_reg *reg)
 	mio__afd_port_cancel_update(port, reg);
 	list_remove(&reg->node);
 	mio__afd_group_release(&port->groups, reg->group);
-	free(reg);
+	list_append(&port->spare_regs, &reg->node);
 }
 
 int
@@ -226,4 +232,14 @@ mio__afd_sock_delete(struct afd_port *port, struct mio_backend_reg *reg)
 		release(port, reg);
 	else
 		mio__afd_port_cancel_update(port, reg);
+}
+
+void
+mio__afd_sock_free_spares(struct afd_port *port)
+{
+	struct list *node;
+	while ((node = list_first(&port->spare_regs))) {
+		list_remove(node);
+		free(list_entry(node, struct mio_backend_reg, node));
+	}
 }

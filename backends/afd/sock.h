@@ -28,7 +28,7 @@ enum sock_poll_status {
 struct mio_backend_reg {
 	IO_STATUS_BLOCK iosb;            /* first: the completion's OVERLAPPED pointer */
 	struct afd_poll_info poll_info;
-	struct list node;                /* in port->regs */
+	struct list node;                /* in port->regs, or port->spare_regs once freed */
 	struct list update_node;         /* in port->update_queue while an update is due */
 	struct afd_group *group;
 	SOCKET base;                     /* the base socket AFD polls */
@@ -90,7 +90,10 @@ int mio__afd_sock_update(struct afd_port *port, struct mio_backend_reg *reg);
 int mio__afd_sock_feed(struct afd_port *port, struct mio_backend_reg *reg,
 		       struct mio_event *ev);
 /* Deregister: no event is reported for reg from now on. Freed now if no poll is out,
- * else cancelled and freed when the completion is dequeued. */
+ * else cancelled and freed when the completion is dequeued. A freed record is kept for the
+ * next mio__afd_sock_new() of the port. */
 void mio__afd_sock_delete(struct afd_port *port, struct mio_backend_reg *reg);
+/* Frees the kept records: the port is going away. */
+void mio__afd_sock_free_spares(struct afd_port *port);
 
 #endif
