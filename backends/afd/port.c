@@ -6,6 +6,9 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include <mio-backend-module.h>
+#include <timeout.h>
+
 #include "sock.h"
 
 /* Completions dequeued per wait. On the stack: select() never allocates. */
@@ -124,17 +127,6 @@ feed(struct afd_port *port, const OVERLAPPED_ENTRY *entries, ULONG count,
 	return n;
 }
 
-/* Milliseconds, rounded up (1 ns waits 1 ms, 0 stays 0); negative is forever. Like mio,
- * anything from UINT32_MAX ms (49.7 days) up is INFINITE. */
-static DWORD
-timeout_ms(int64_t timeout_ns)
-{
-	if (timeout_ns < 0)
-		return INFINITE;
-	uint64_t ms = (uint64_t)timeout_ns / 1000000 + ((uint64_t)timeout_ns % 1000000 != 0);
-	return ms >= INFINITE ? INFINITE : (DWORD)ms;
-}
-
 static uint64_t
 now_ms(void)
 {
@@ -150,7 +142,9 @@ mio__afd_port_select(struct afd_port *port, struct mio_event *events, size_t cap
 		     int64_t timeout_ns)
 {
 	OVERLAPPED_ENTRY entries[BATCH];
-	DWORD wait = timeout_ms(timeout_ns);
+	/* Rounded up to milliseconds; -1 (forever) is INFINITE. At most INT_MAX ms (24.8
+	 * days), where mio takes up to UINT32_MAX. */
+	DWORD wait = (DWORD)mio_backend_timeout_ms(timeout_ns);
 	uint64_t deadline = wait != 0 && wait != INFINITE ? now_ms() + wait : 0;
 	size_t n = 0;
 	bool more = false;
@@ -253,6 +247,8 @@ mio__afd_port_unref(struct afd_port *port)
 	if (!drain(port)) {
 		/* A poll that never came back may still be written by the kernel: leak the
 		 * records, their helper handles and the port rather than free them under it. */
+		mio_backend_debug("afd", "%lu AFD polls did not come back; leaking their port",
+				  (unsigned long)port->outstanding);
 		return;
 	}
 	mio__afd_sock_free_spares(port);
