@@ -51,7 +51,9 @@ mio__afd_device_poll(HANDLE afd, struct afd_poll_info *info, IO_STATUS_BLOCK *io
 	if (status == NTSTATUS_SUCCESS || status == NTSTATUS_PENDING)
 		return 0;
 	iosb->Status = status;
-	/* mio and wepoll: ERROR_INVALID_HANDLE means the socket was closed. */
+	/* mio and wepoll: ERROR_INVALID_HANDLE means the socket was closed. Wine 8 answers a
+	 * closed handle (or one that is no socket) with STATUS_OBJECT_TYPE_MISMATCH, which
+	 * maps to the same code; the code is compared, not the NTSTATUS. */
 	if (RtlNtStatusToDosError(status) == ERROR_INVALID_HANDLE)
 		return -EBADF;
 	return mio__sys_error_from_ntstatus(status);
