@@ -62,8 +62,13 @@ selector_wrap(struct afd_port *port, struct mio_selector **ret)
 static int
 afd_selector_new(struct mio_selector **ret)
 {
+	/* Winsock must be up before registering asks it about handles, even when no socket
+	 * was made through libmio (once per process; the module has its own platform copy). */
+	int err = mio__sys_net_init();
+	if (err < 0)
+		return err;
 	struct afd_port *port;
-	int err = mio__afd_port_new(&port);
+	err = mio__afd_port_new(&port);
 	if (err < 0)
 		return err;
 	err = selector_wrap(port, ret);
