@@ -212,7 +212,7 @@ afd_waker_free(struct mio_backend_waker *waker)
 	free(waker);
 }
 
-const struct mio_backend mio_backend_afd = {
+const struct mio_backend mio__backend_afd = {
 	.abi_major = MIO_BACKEND_ABI_MAJOR,
 	.abi_minor = MIO_BACKEND_ABI_MINOR,
 	.size = sizeof(struct mio_backend),

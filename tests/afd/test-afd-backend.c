@@ -25,8 +25,8 @@
 #include "port.h"
 #include "sock.h"
 
-extern const struct mio_backend mio_backend_afd;
-static const struct mio_backend *const B = &mio_backend_afd;
+extern const struct mio_backend mio__backend_afd;
+static const struct mio_backend *const B = &mio__backend_afd;
 
 /* The backend's allocations, counted: the program links with --wrap=malloc,--wrap=free,
  * which routes the backend library's calls here. */
