@@ -172,8 +172,11 @@ afd_forget(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 	mio__afd_port_unlock(sel->port);
 }
 
+/* Only the direction's events: a read that would block must not bring back a writable
+ * socket (mio re-arms every interest; see docs/porting-notes.md). */
 static void
-afd_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
+afd_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg,
+	  mio_interest_t direction)
 {
 	(void)fd;
 	/* The I/O helpers' hot path: nothing to do unless select() took bits away. */
@@ -181,7 +184,7 @@ afd_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 		return;
 	struct afd_port *port = sel->port;
 	mio__afd_port_lock(port);
-	mio__afd_sock_rearm(port, reg);
+	mio__afd_sock_rearm(port, reg, mio__afd_interest_events(direction));
 	mio__afd_port_update_if_polling(port);
 	mio__afd_port_unlock(port);
 }

@@ -15,8 +15,8 @@
 #define WRITABLE_EVENTS (AFD_POLL_SEND | AFD_POLL_ABORT | AFD_POLL_CONNECT_FAIL)
 #define ALWAYS_EVENTS (AFD_POLL_CONNECT_FAIL | AFD_POLL_ABORT)
 
-static uint32_t
-interest_events(mio_interest_t interest)
+uint32_t
+mio__afd_interest_events(mio_interest_t interest)
 {
 	uint32_t events = ALWAYS_EVENTS;
 	if (interest & MIO_INTEREST_READABLE)
@@ -98,17 +98,19 @@ mio__afd_sock_set_interest(struct afd_port *port, struct mio_backend_reg *reg,
 			   mio_token_t token, mio_interest_t interest)
 {
 	reg->token = token;
-	reg->interest_events = interest_events(interest);
-	mio__afd_sock_rearm(port, reg);
+	reg->interest_events = mio__afd_interest_events(interest);
+	reg->user_events = 0; /* bits no longer wanted leave too */
+	mio__afd_sock_rearm(port, reg, reg->interest_events);
 }
 
 void
-mio__afd_sock_rearm(struct afd_port *port, struct mio_backend_reg *reg)
+mio__afd_sock_rearm(struct afd_port *port, struct mio_backend_reg *reg, uint32_t events)
 {
 	if (reg->delete_pending || reg->closed)
 		return;
-	reg->user_events = reg->interest_events;
-	atomic_store_explicit(&reg->disarmed, false, memory_order_relaxed);
+	reg->user_events |= reg->interest_events & events;
+	atomic_store_explicit(&reg->disarmed, reg->user_events != reg->interest_events,
+			      memory_order_relaxed);
 	/* A poll that watches everything wanted already stays; fewer bits than it watches is
 	 * fine too: a completion for bits nobody wants is dropped and the poll replaced. */
 	if ((reg->user_events & AFD_POLL_KNOWN_EVENTS & ~reg->pending_events) != 0)

@@ -81,7 +81,12 @@ void mio__afd_sock_renew(struct afd_port *port, struct mio_backend_reg *reg, SOC
 void mio__afd_sock_set_interest(struct afd_port *port, struct mio_backend_reg *reg,
 				mio_token_t token, mio_interest_t interest);
 /* mio's do_io after WouldBlock: arms the interest again. */
-void mio__afd_sock_rearm(struct afd_port *port, struct mio_backend_reg *reg);
+/* The AFD events an interest (or a re-arm's direction) covers; CONNECT_FAIL and ABORT are
+ * in every one. */
+uint32_t mio__afd_interest_events(mio_interest_t interest);
+/* Gives back the interest's events among events (a re-arm's direction; all of them after a
+ * reregister), and asks for a new poll where the one out misses some. */
+void mio__afd_sock_rearm(struct afd_port *port, struct mio_backend_reg *reg, uint32_t events);
 /* Starts, keeps or cancels the poll so it watches user_events (called for queued records
  * before each wait). 0 or a negative errno (the record stays queued). */
 int mio__afd_sock_update(struct afd_port *port, struct mio_backend_reg *reg);

@@ -394,7 +394,8 @@ mutate(void *arg)
 			send(m->c[i], "x", 1, 0);
 		else if (op == 3) {
 			drain(m->s[i]);
-			B->rearm(shared, m->s[i], m->reg[i]); /* rearm needs no family lock */
+			/* rearm needs no family lock */
+			B->rearm(shared, m->s[i], m->reg[i], MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE);
 		}
 		m->ops++;
 	}

@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: MIT
 # Checks the TAP runner on runner-selftest: every way a test can end comes out as the TAP
 # meson reads, names select tests, and the exit status says what happened.
-# Usage: check-runner.sh PROGRAM [WRAPPER...]  (wine-check.sh passes "wine")
+# Usage: check-runner.sh PROGRAM [WRAPPER...]  (wine-check.sh passes "wine"; in a cross
+# build meson's MESON_EXE_WRAPPER is the default)
 set -u
 prog=$1
 shift
+# A cross build's test: meson names the wrapper (wine) in MESON_EXE_WRAPPER.
+if [ $# -eq 0 ] && [ -n "${MESON_EXE_WRAPPER:-}" ]; then
+	# shellcheck disable=SC2086 # the wrapper may be several words
+	set -- $MESON_EXE_WRAPPER
+fi
 failures=0
 out=$(mktemp) || exit 1
 trap 'rm -f "$out" "$out.want"' EXIT
