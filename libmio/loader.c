@@ -249,12 +249,14 @@ choose_best(const struct mio_backend **ret)
 static mio__sys_once default_once = MIO__SYS_ONCE_INIT;
 static int default_err;
 static const struct mio_backend *default_backend;
+static bool default_from_env;
 
 static void
 resolve_default(void)
 {
 	char env[MIO_BACKEND_LIST_MAX];
 	int err = mio__sys_getenv("MIO_BACKEND", env, sizeof(env));
+	default_from_env = err != -ENOENT;
 	if (err == 0)
 		default_err = mio__backend_choose(env, &default_backend);
 	else if (err == -ENOENT)
@@ -270,4 +272,11 @@ mio__backend_default(const struct mio_backend **ret)
 	if (default_err == 0)
 		*ret = default_backend;
 	return default_err;
+}
+
+bool
+mio__backend_default_from_env(void)
+{
+	mio__sys_call_once(&default_once, resolve_default);
+	return default_from_env;
 }

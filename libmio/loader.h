@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Loader internals shared with mio-info (which links the core statically). */
+/* Loader internals shared with the introspection API (info.c). */
 #ifndef MIO_LOADER_H
 #define MIO_LOADER_H
 
@@ -20,6 +20,8 @@ int mio__backend_dir(char *buf, size_t size);
 int mio__backend_open(const char *name, const struct mio_backend **ret, char *msg, size_t size);
 /* True when list is MIO_BACKEND's syntax: names, comma-separated; *ret_count names. */
 bool mio__backend_list_is_valid(const char *list, size_t *ret_count);
+/* Whether the process's default backend (mio__backend_default) came from MIO_BACKEND. */
+bool mio__backend_default_from_env(void);
 /* The first usable backend of a comma list (MIO_BACKEND's syntax). */
 int mio__backend_choose(const char *list, const struct mio_backend **ret);
 

@@ -72,6 +72,10 @@ bool mio__sys_path_is_absolute(const char *path);
  * it does not fit. POSIX ignores the environment in setuid and setgid programs
  * (secure_getenv); Windows has no such programs, so there it is a plain read (UTF-8). */
 int mio__sys_getenv(const char *name, char *buf, size_t size);
+/* Calls fn(name, ctx) for every entry of dir (UTF-8 names, "." and ".." included) until fn
+ * returns a negative value, which is then returned. -errno of opening dir (-ENOENT,
+ * -EACCES, -ENOTDIR...), else 0. (dir-posix.c; windows.c) */
+int mio__sys_dir_each(const char *dir, int (*fn)(const char *name, void *ctx), void *ctx);
 
 /* --- Shared by the implementations (common.c) -------------------------------------- */
 

@@ -391,3 +391,27 @@ mio__sys_getenv(const char *name, char *buf, size_t size)
 		return -ENAMETOOLONG;
 	return from_wide(value, buf, size);
 }
+
+int
+mio__sys_dir_each(const char *dir, int (*fn)(const char *name, void *ctx), void *ctx)
+{
+	char pattern[WIDE_PATH_MAX];
+	if (snprintf(pattern, sizeof(pattern), "%s\\*", dir) >= (int)sizeof(pattern))
+		return -ENAMETOOLONG;
+	wchar_t wpattern[WIDE_PATH_MAX];
+	int r = to_wide(pattern, wpattern, WIDE_PATH_MAX);
+	if (r < 0)
+		return r;
+	WIN32_FIND_DATAW found;
+	HANDLE h = FindFirstFileW(wpattern, &found);
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 /* empty */
+							       : mio__sys_error_from_win32(GetLastError());
+	do {
+		char name[4 * MAX_PATH];
+		if (from_wide(found.cFileName, name, sizeof(name)) == 0)
+			r = fn(name, ctx);
+	} while (r >= 0 && FindNextFileW(h, &found));
+	FindClose(h);
+	return r < 0 ? r : 0;
+}

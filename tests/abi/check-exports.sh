@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 # libmio exports exactly the functions its version script lists, the version script lists
 # exactly the MIO_API functions of the public headers, and everything starts with mio_.
-# usage: check-exports.sh LIBMIO_SO LIBMIO_SYM INCDIR (the one holding mio/*.h)
+# usage: check-exports.sh LIBMIO_SO LIBMIO_SYM INCDIR... (those holding mio/*.h: the source
+# tree's and the build tree's, which has the generated mio/version.h)
 set -u
-lib=$1 map=$2 incdir=$3
+lib=$1 map=$2
+shift 2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
@@ -17,7 +19,7 @@ sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\);.*$/\1/p' "$map" | sort -u >"$
 # MIO_API declarations: comments and preprocessor lines removed, then the identifier
 # before the first '(' of every statement with MIO_API.
 # shellcheck disable=SC2020 # each of ;{} ends a statement
-cat "$incdir"/mio/*.h | grep -v '^[[:space:]]*#' | tr '\n' ' ' |
+for incdir; do cat "$incdir"/mio/*.h; done | grep -v '^[[:space:]]*#' | tr '\n' ' ' |
 	sed 's:/\*[^*]*\*\+\([^/*][^*]*\*\+\)*/: :g' | tr ';{}' '\n\n\n' |
 	sed -n 's/^.*\<MIO_API\>[^(]*[^A-Za-z0-9_(]\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*(.*$/\1/p' |
 	sort -u >"$tmp/declared"

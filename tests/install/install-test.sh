@@ -59,8 +59,11 @@ echo "$out" | grep -q '^woken$' || fail "no waker roundtrip"
 LD_LIBRARY_PATH="$destdir$libdir" ldd "$tmp/consumer" | grep -q "$destdir$libdir/libmio.so.$soversion" ||
 	fail "consumer does not load $destdir$libdir/libmio.so.$soversion"
 
-# The installed mio-info finds the installed backends too.
-info=$(env -u MIO_BACKEND MIO_BACKEND_DIR="$dest_backenddir" "$destdir$bindir/mio-info") ||
-	fail "installed mio-info failed: $info"
-echo "$info" | grep -q "^chosen: $chosen\$" || fail "mio-info disagrees: $info"
+# The installed mio-info is a consumer of the installed libmio, and finds the installed
+# backends too.
+LD_LIBRARY_PATH="$destdir$libdir" ldd "$destdir$bindir/mio-info" |
+	grep -q "$destdir$libdir/libmio.so.$soversion" || fail "mio-info does not load libmio.so.$soversion"
+info=$(env -u MIO_BACKEND LD_LIBRARY_PATH="$destdir$libdir" MIO_BACKEND_DIR="$dest_backenddir" \
+	"$destdir$bindir/mio-info") || fail "installed mio-info failed: $info"
+echo "$info" | grep -q "^chosen: $chosen (" || fail "mio-info disagrees: $info"
 rm -rf "$destdir"

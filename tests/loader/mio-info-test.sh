@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # mio-info's output and exit codes, one case per meson test entry.
-# usage: mio-info-test.sh CASE MIO_INFO BACKEND_DIR TEST_MODULE_DIR ABI_MAJOR ABI_MINOR [ARG]
-# (the ABI is the core's, from plugins/include/mio-backend.h)
+# usage: mio-info-test.sh CASE MIO_INFO BACKEND_DIR TEST_MODULE_DIR ABI_MAJOR ABI_MINOR VERSION
+#                         [ARG]
+# (the ABI is the core's, from plugins/include/mio-backend.h; VERSION the project's)
 # A cross-built mio-info runs through meson's exe wrapper (MESON_EXE_WRAPPER: wine for the
 # Windows build); its CRLF line ends are read as LF.
 set -u
 
-case_name=$1 mio_info=$2 backend_dir=$3 module_dir=$4 abi_major=$5 abi_minor=$6 arg=${7-}
+case_name=$1 mio_info=$2 backend_dir=$3 module_dir=$4 abi_major=$5 abi_minor=$6 version=$7
+arg=${8-}
 abi="$abi_major\\.$abi_minor"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -51,7 +53,7 @@ default) # unset: the highest priority among the listed backends whose probe is 
 	best=$(awk '$2 == "ABI" && $4 == "priority" && $6 == "probe:" && $7 == "ok" {
 		if (!n++ || $5 > max) { max = $5; name = $1 } } END { print name }' "$tmp/out")
 	[ -n "$best" ] || fail "no usable backend listed"
-	has_out "^chosen: $best\$"
+	has_out "^chosen: $best (highest priority that probes)\$"
 	;;
 missing)
 	run 1 MIO_BACKEND=nope
@@ -90,7 +92,11 @@ test-modules) # every broken module is listed with why it is refused
 usage)
 	${MESON_EXE_WRAPPER:-} "$mio_info" --help >"$tmp/out" 2>"$tmp/err" || fail "--help failed"
 	unix_lines
-	has_err '^usage: '
+	has_out '^usage: '
+	has_out '^Exit status: '
+	${MESON_EXE_WRAPPER:-} "$mio_info" --version >"$tmp/out" 2>"$tmp/err" || fail "--version failed"
+	unix_lines
+	has_out "^mio-info (libmio) $version\$"
 	${MESON_EXE_WRAPPER:-} "$mio_info" --bogus >"$tmp/out" 2>"$tmp/err"
 	[ $? -eq 2 ] || fail "an unknown option must exit with 2"
 	;;

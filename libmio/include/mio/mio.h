@@ -6,6 +6,7 @@
 #include <mio/common.h>
 #include <mio/error.h>
 #include <mio/event.h>
+#include <mio/info.h>
 #include <mio/interest.h>
 #include <mio/io.h>
 #include <mio/net.h>
