@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Error convention: functions return >= 0 on success and a negative errno on failure. */
+/**
+ * @file mio/error.h
+ * @brief The error convention: functions return >= 0 on success, a negative errno on
+ * failure.
+ */
 #ifndef MIO_ERROR_H
 #define MIO_ERROR_H
 
@@ -9,8 +13,22 @@
 
 MIO_BEGIN_DECLS
 
-/* A static, human-readable text for a negative (or positive) errno value, including the
- * MIO_E* values below. Never NULL; unknown values give "Unknown error". Thread-safe. */
+/**
+ * @defgroup mio_error Errors
+ * @brief Every libmio function that can fail returns a negative errno value (-EAGAIN,
+ * -EINVAL...); mio_strerror() names it.
+ * @{
+ */
+
+/**
+ * A human-readable text for an errno value, including the MIO_E* values below.
+ *
+ * @param err a negative errno as libmio returns it (a positive errno works too).
+ * @return a static string, never NULL; "Unknown error" for values that are no errno
+ *         (including INT_MIN).
+ *
+ * Thread-safe (never a shared buffer, unlike strerror()). mio: `Display for io::Error`.
+ */
 MIO_API const char *mio_strerror(int err);
 
 /* Error values libmio may return that not every errno.h defines (mingw-w64's and MSVC's
@@ -19,15 +37,19 @@ MIO_API const char *mio_strerror(int err);
  * libmio agree on the number without either defining E* names. Compare against these
  * names in portable code. */
 #if defined(EHOSTDOWN)
+/** The host is down: -EHOSTDOWN, or libuv's value where errno.h lacks it. */
 #define MIO_EHOSTDOWN (-EHOSTDOWN)
 #else
 #define MIO_EHOSTDOWN (-4031)
 #endif
 #if defined(ESOCKTNOSUPPORT)
+/** Socket type not supported: -ESOCKTNOSUPPORT, or libuv's value where errno.h lacks it. */
 #define MIO_ESOCKTNOSUPPORT (-ESOCKTNOSUPPORT)
 #else
 #define MIO_ESOCKTNOSUPPORT (-4025)
 #endif
+
+/** @} */
 
 MIO_END_DECLS
 

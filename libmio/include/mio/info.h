@@ -20,7 +20,7 @@
 MIO_BEGIN_DECLS
 
 /**
- * @defgroup info Introspection
+ * @defgroup mio_info Introspection
  * @brief Backends in the backend directory, and the default choice.
  * @{
  */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* I/O on registered fds under emulated edge triggering (mio's do_io / try_io).
+/**
+ * @file mio/io.h
+ * @brief I/O on registered fds under emulated edge triggering (mio's do_io / try_io).
  *
  * epoll and kqueue re-arm in the kernel. The poll backend (and later Windows AFD) report
  * an edge once and then stop watching that readiness until I/O on the fd hits EAGAIN.
@@ -16,19 +18,56 @@
 
 MIO_BEGIN_DECLS
 
-/* Re-arms the fd's registration on every emulating backend it is registered with.
- * Thread-safe. Returns 0 (also when the fd is not registered anywhere), -EBADF for an
- * invalid handle. mio: IoSource::do_io's re-registration after WouldBlock. */
+/**
+ * @defgroup mio_io Re-arming and closing
+ * @brief mio's do_io for I/O you do yourself on a registered fd, and mio_close().
+ * @{
+ */
+
+/**
+ * Re-arms @p fd's registrations on every emulating backend (poll) it is registered with,
+ * after I/O on it returned EAGAIN, so the next readiness is reported again.
+ *
+ * Never blocks or allocates. On epoll and kqueue it does nothing.
+ *
+ * @param fd the handle.
+ * @retval 0 success, also when @p fd is registered nowhere.
+ * @retval -EBADF @p fd is not a valid handle (mio_fd_is_valid()).
+ *
+ * Thread-safe, also while another thread polls or registers. mio: the re-registration
+ * `IoSource::do_io` makes after `WouldBlock`.
+ */
 MIO_API int mio_fd_rearm(mio_fd_t fd);
 
-/* Runs io(fd, ctx); if it returns -EAGAIN (or -EWOULDBLOCK), re-arms the fd.
- * Returns what io returned. io must report failures as negative errno values. */
+/**
+ * Runs `io(fd, ctx)` and, if it returns -EAGAIN (or -EWOULDBLOCK), re-arms @p fd as
+ * mio_fd_rearm() does.
+ *
+ * @param fd the handle, passed to @p io unchecked.
+ * @param io the I/O; it must report failures as negative errno values.
+ * @param ctx passed to @p io.
+ * @return what @p io returned, or -EINVAL if @p io is NULL.
+ *
+ * Thread-safe as far as @p io is. mio: `TcpStream::try_io` / `IoSource::do_io`.
+ */
 MIO_API ssize_t mio_try_io(mio_fd_t fd, ssize_t (*io)(mio_fd_t fd, void *ctx), void *ctx);
 
-/* Closes an fd that may still be registered: emulating backends forget it first, so a
- * reused fd number never receives the old registration's events. Returns 0 or -errno
- * (-EINTR from close counts as success, the fd is gone either way). */
+/**
+ * Closes @p fd, which may still be registered: emulating backends forget it first, so a
+ * reused fd number never receives the old registration's events. On epoll and kqueue the
+ * kernel drops the registration with the last reference to the file.
+ *
+ * @param fd the handle; closed in every case but -EBADF for an invalid one.
+ * @retval 0 success (EINTR from close(2) counts as success: the fd is gone either way).
+ * @retval -EBADF @p fd is not a valid handle, or not open.
+ * @retval -EIO, -ENOSPC, -EDQUOT what close(2) reports for lost writes; the fd is closed.
+ *
+ * Thread-safe, but closing an fd another thread still uses is a race, as with close(2).
+ * mio: `drop` of a socket.
+ */
 MIO_API int mio_close(mio_fd_t fd);
+
+/** @} */
 
 MIO_END_DECLS
 
