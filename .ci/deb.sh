@@ -20,10 +20,10 @@ echo "== dpkg-buildpackage -us -uc -b"
 grep -E '^(Ok|Fail|Skipped|Timeout): ' "$work/build.log" || true
 changes=$(ls "$work"/libmio_"$version"-*_*.changes)
 
-echo "== lintian"
+echo "== lintian (build took ${SECONDS}s)"
 lintian --fail-on error,warning --suppress-tags initial-upload-closes-no-bugs \
 	--display-info --pedantic "$changes"
-echo "lintian: no error or warning"
+echo "lintian: no error or warning (${SECONDS}s so far)"
 
 echo "== install, use, purge"
 debs=()
@@ -41,5 +41,6 @@ if [ -e /usr/bin/mio-info ] || ls /usr/lib/*/libmio.so* /usr/lib/*/mio-0 >/dev/n
 	echo "files left after purge"
 	status=1
 fi
+echo "install, use, purge done (${SECONDS}s in all)"
 [ $status -eq 0 ] && echo "deb: 1 passed, 0 failed" || echo "deb: 0 passed, 1 failed"
 exit $status

@@ -41,8 +41,12 @@ MIO_BEGIN_DECLS
 #endif
 /** @endcond */
 
-/** One event (layout 1). Read it with the accessors below; docs/event-layout.md explains
- * the fields. mio: `Event`. */
+/**
+ * @brief One readiness event: a registration's token and what became ready.
+ *
+ * Layout 1. Read it with the accessors below; docs/event-layout.md explains the fields.
+ * mio: `Event`.
+ */
 struct mio_event {
 	uint32_t flags;   /**< MIO_EVENT_* bits */
 	uint64_t token;   /**< the registration's mio_token_t */
