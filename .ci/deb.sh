@@ -9,13 +9,14 @@ set -euo pipefail
 version=$(sed -n "s/^  version: '\([^']*\)',\$/\1/p" meson.build)
 [ -n "$version" ] || { echo "no version in meson.build"; exit 1; }
 work=$(mktemp -d /tmp/libmio-deb.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK-}" ] || rm -rf "$work"' EXIT
 src=$work/libmio-$version
 git archive --format=tar --prefix="libmio-$version/" HEAD | tar -x -C "$work"
 cp -a packaging/debian "$src/debian"
 
-echo "== dpkg-buildpackage -us -uc -b"
-(cd "$src" && dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
+echo "== dpkg-buildpackage -us -uc -b (parallel=2)"
+(cd "$src" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS-}" \
+	dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
 	{ tail -n 80 "$work/build.log"; exit 1; }
 grep -E '^(Ok|Fail|Skipped|Timeout): ' "$work/build.log" || true
 changes=$(ls "$work"/libmio_"$version"-*_*.changes)
