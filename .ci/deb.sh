@@ -23,7 +23,7 @@ changes=$(ls "$work"/libmio_"$version"-*_*.changes)
 
 echo "== lintian (build took ${SECONDS}s)"
 lintian --fail-on error,warning --suppress-tags initial-upload-closes-no-bugs \
-	--display-info --pedantic "$changes"
+	--display-info --pedantic --display-experimental "$changes"
 echo "lintian: no error or warning (${SECONDS}s so far)"
 
 echo "== install, use, purge"
