@@ -142,15 +142,15 @@ MT_TEST(info, directory_errors)
 	mt_assert_err(mio_backend_list_new(&list), -ENOTDIR);
 	use_dir("relative/dir");
 	mt_assert_err(mio_backend_list_new(&list), -EINVAL);
-	const char *dir;
-	mt_assert_err(mio_backend_dir(&dir), -EINVAL);
+	char dir[64];
+	mt_assert_err(mio_backend_dir(dir, sizeof(dir)), -EINVAL);
 	mt_assert(list == NULL, "a failed mio_backend_list_new() wrote a list");
 }
 
 MT_TEST(info, null_arguments)
 {
 	mt_assert_err(mio_backend_list_new(NULL), -EINVAL);
-	mt_assert_err(mio_backend_dir(NULL), -EINVAL);
+	mt_assert_err(mio_backend_dir(NULL, 0), -EINVAL);
 	mt_assert_eq(mio_backend_list_len(NULL), 0);
 	mt_assert(mio_backend_list_get(NULL, 0) == NULL, "get on NULL");
 	mt_assert(mio_backend_info_name(NULL) == NULL, "name of NULL");
@@ -166,9 +166,10 @@ MT_TEST(info, dir_is_the_environments)
 {
 	const char *want = env_or_fail("MT_MODULE_DIR");
 	use_dir(want);
-	const char *dir;
-	mt_assert_ok(mio_backend_dir(&dir));
+	char dir[4096];
+	mt_assert_ok(mio_backend_dir(dir, sizeof(dir)));
 	mt_assert_str_eq(dir, want);
+	mt_assert_err(mio_backend_dir(dir, strlen(want)), -ENAMETOOLONG); /* no room for NUL */
 }
 
 /* Unset MIO_BACKEND: the same backend as mio_poll_new(), by priority. */

@@ -36,14 +36,17 @@ MIO_API const char *mio_strerror(int err);
  * libmio error; where it does not, it is libuv's fixed value for it, so a program and
  * libmio agree on the number without either defining E* names. Compare against these
  * names in portable code. */
+/** @def MIO_EHOSTDOWN
+ * The host is down: -EHOSTDOWN, or libuv's value (-4031) where errno.h lacks it. */
 #if defined(EHOSTDOWN)
-/** The host is down: -EHOSTDOWN, or libuv's value where errno.h lacks it. */
 #define MIO_EHOSTDOWN (-EHOSTDOWN)
 #else
 #define MIO_EHOSTDOWN (-4031)
 #endif
+/** @def MIO_ESOCKTNOSUPPORT
+ * Socket type not supported: -ESOCKTNOSUPPORT, or libuv's value (-4025) where errno.h
+ * lacks it. */
 #if defined(ESOCKTNOSUPPORT)
-/** Socket type not supported: -ESOCKTNOSUPPORT, or libuv's value where errno.h lacks it. */
 #define MIO_ESOCKTNOSUPPORT (-ESOCKTNOSUPPORT)
 #else
 #define MIO_ESOCKTNOSUPPORT (-4025)
