@@ -92,15 +92,22 @@ entry_get(mio_fd_t fd)
 
 /* Takes the entry lock; returns the list head. Holders never block for long (a backend's
  * rearm, or a list edit), so spinning, then yielding, is cheaper than a mutex per entry. */
-static inline struct mio__reg *
-entry_lock(atomic_uintptr_t *e)
+static __attribute__((noinline, cold)) void
+entry_lock_contended(atomic_uintptr_t *e)
 {
-	/* Only the old lock bit is used, so this is one bit-test-and-set. */
 	for (unsigned spins = 0;
 	     atomic_fetch_or_explicit(e, LOCKED, memory_order_acquire) & LOCKED; spins++) {
 		if (spins > 64)
 			mio__sys_yield();
 	}
+}
+
+static inline struct mio__reg *
+entry_lock(atomic_uintptr_t *e)
+{
+	/* Only the old lock bit is used, so this is one bit-test-and-set. */
+	if (mio_unlikely(atomic_fetch_or_explicit(e, LOCKED, memory_order_acquire) & LOCKED))
+		entry_lock_contended(e);
 	return (struct mio__reg *)(atomic_load_explicit(e, memory_order_relaxed) & ~LOCKED);
 }
 
@@ -210,7 +217,8 @@ mio__regmap_rearm(mio_fd_t fd, mio_interest_t interest)
 	atomic_uintptr_t *e = entry_find(fd);
 	if (!e || atomic_load_explicit(e, memory_order_relaxed) == 0)
 		return;
+	/* r->fd is fd: not keeping fd live across the calls spares a register. */
 	for (struct mio__reg *r = entry_lock(e); r; r = r->next)
-		r->rearm(r->selector, fd, r->breg, interest);
+		r->rearm(r->selector, r->fd, r->breg, interest);
 	entry_unlock_unchanged(e);
 }

@@ -254,18 +254,23 @@ poll_forget(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 	drop(sel->state, reg);
 }
 
-/* The poll events a re-arm in a direction gives back: reads re-arm POLLIN and POLLPRI,
- * writes POLLOUT; either un-hides an fd hidden after a hang-up or an error. */
-static unsigned
-rearm_events(mio_interest_t direction)
-{
-	unsigned ev = POLLHUP | POLLERR;
-	if (direction & MIO_INTEREST_READABLE)
-		ev |= (unsigned short)poll_events(MIO_INTEREST_READABLE | MIO_INTEREST_PRIORITY);
-	if (direction & MIO_INTEREST_WRITABLE)
-		ev |= POLLOUT;
-	return ev;
-}
+/* The poll events a re-arm in a direction gives back, by its READABLE and WRITABLE bits:
+ * reads re-arm POLLIN and POLLPRI, writes POLLOUT; either un-hides an fd hidden after a
+ * hang-up or an error. */
+#define REARM_HUP (POLLHUP | POLLERR)
+#ifdef POLLRDHUP
+#define REARM_READ (POLLIN | POLLPRI | POLLRDHUP)
+#else
+#define REARM_READ (POLLIN | POLLPRI)
+#endif
+static const unsigned short rearm_events[4] = {
+	REARM_HUP,
+	REARM_HUP | REARM_READ,
+	REARM_HUP | POLLOUT,
+	REARM_HUP | REARM_READ | POLLOUT,
+};
+_Static_assert(MIO_INTEREST_READABLE == 1 && MIO_INTEREST_WRITABLE == 2,
+	       "rearm_events is indexed by the direction's READABLE and WRITABLE bits");
 
 /* mio's do_io, called by the core after EAGAIN, from any thread, without the lock: one
  * load when select() took none of the direction's events since they were re-armed.
@@ -277,7 +282,7 @@ static void
 poll_rearm(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg,
 	   mio_interest_t direction)
 {
-	unsigned want = rearm_events(direction);
+	unsigned want = rearm_events[direction & 3];
 	unsigned arm = atomic_load_explicit(&reg->arm, memory_order_acquire), bits, next;
 	do {
 		bits = arm & want & REG_TAKEN;
