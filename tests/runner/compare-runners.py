@@ -77,6 +77,13 @@ def main():
         print(f"entries only in {a}: {sorted(names_a - names_b)}")
         print(f"entries only in {b}: {sorted(names_b - names_a)}")
     progs_a, progs_b = programs(a, tests_a), programs(b, tests_b)
+    # Programs with a harness of their own (GLib's g_test in tests/glib) are the same program
+    # under both runners: only those built on tests/util/mt.h speak TAP in the TAP build.
+    tap_tests = tests_a if runner_a == "tap" else tests_b
+    tap_build = a if runner_a == "tap" else b
+    own_harness = set(programs(tap_build, [t for t in tap_tests if t["protocol"] != "tap"]))
+    progs_a = {p: e for p, e in progs_a.items() if p not in own_harness}
+    progs_b = {p: e for p, e in progs_b.items() if p not in own_harness}
     total_a = total_b = 0
     for prog in sorted(set(progs_a) | set(progs_b)):
         if prog not in progs_a or prog not in progs_b:
