@@ -246,37 +246,48 @@ choose_best(const struct mio_backend **ret)
 	return 0;
 }
 
-static mio__sys_once default_once = MIO__SYS_ONCE_INIT;
-static int default_err;
-static const struct mio_backend *default_backend;
-static bool default_from_env;
+/* The process's choice, kept once made. A failure is not kept: it may be transient (fds or
+ * memory exhausted while loading or probing), so the next mio_poll_new() tries again. */
+static mio__sys_mutex default_lock = MIO__SYS_MUTEX_INIT;
+static _Atomic(const struct mio_backend *) default_backend;
+static atomic_int default_from_env = -1; /* of the last choice made or tried; -1: none yet */
 
-static void
-resolve_default(void)
+static int
+resolve_default(const struct mio_backend **ret)
 {
 	char env[MIO_BACKEND_LIST_MAX];
 	int err = mio__sys_getenv("MIO_BACKEND", env, sizeof(env));
-	default_from_env = err != -ENOENT;
+	atomic_store(&default_from_env, err != -ENOENT);
 	if (err == 0)
-		default_err = mio__backend_choose(env, &default_backend);
-	else if (err == -ENOENT)
-		default_err = choose_best(&default_backend);
-	else
-		default_err = err == -ENAMETOOLONG ? -EINVAL : err;
+		return mio__backend_choose(env, ret);
+	if (err == -ENOENT)
+		return choose_best(ret);
+	return err == -ENAMETOOLONG ? -EINVAL : err;
 }
 
 int
 mio__backend_default(const struct mio_backend **ret)
 {
-	mio__sys_call_once(&default_once, resolve_default);
-	if (default_err == 0)
-		*ret = default_backend;
-	return default_err;
+	const struct mio_backend *b = atomic_load_explicit(&default_backend, memory_order_acquire);
+	int err = 0;
+	if (mio_unlikely(!b)) {
+		mio__sys_mutex_lock(&default_lock);
+		b = atomic_load_explicit(&default_backend, memory_order_relaxed);
+		if (!b && (err = resolve_default(&b)) == 0)
+			atomic_store_explicit(&default_backend, b, memory_order_release);
+		mio__sys_mutex_unlock(&default_lock);
+	}
+	if (err == 0)
+		*ret = b;
+	return err;
 }
 
 bool
 mio__backend_default_from_env(void)
 {
-	mio__sys_call_once(&default_once, resolve_default);
-	return default_from_env;
+	if (atomic_load(&default_from_env) < 0) {
+		const struct mio_backend *b;
+		mio__backend_default(&b);
+	}
+	return atomic_load(&default_from_env) == 1;
 }

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -230,4 +231,39 @@ void
 mt_pipe(mio_fd_t fds[2])
 {
 	mt_assert(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+}
+
+static struct rlimit saved_nofile;
+static bool nofile_saved;
+
+int
+mt_fd_lowest_free(void)
+{
+	int fd = dup(0);
+	if (fd < 0)
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	mt_assert(fd >= 0, "no fd left to find the lowest free one: %s", strerror(errno));
+	close(fd);
+	return fd;
+}
+
+void
+mt_fd_limit_set(unsigned long n)
+{
+	if (!nofile_saved) {
+		mt_assert(getrlimit(RLIMIT_NOFILE, &saved_nofile) == 0, "getrlimit: %s",
+			  strerror(errno));
+		nofile_saved = true;
+	}
+	struct rlimit rl = saved_nofile;
+	rl.rlim_cur = n;
+	mt_assert(setrlimit(RLIMIT_NOFILE, &rl) == 0, "setrlimit(%lu): %s", n, strerror(errno));
+}
+
+void
+mt_fd_limit_restore(void)
+{
+	if (nofile_saved)
+		mt_assert(setrlimit(RLIMIT_NOFILE, &saved_nofile) == 0, "setrlimit: %s",
+			  strerror(errno));
 }

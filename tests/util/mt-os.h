@@ -82,4 +82,15 @@ void mt_socketpair(int type, mio_fd_t fds[2]);
  * (again: AFD polls sockets only), so there the read end is also writable. */
 void mt_pipe(mio_fd_t fds[2]);
 
+#ifndef _WIN32
+/* --- POSIX only ------------------------------------------------------------------------ */
+
+/* RLIMIT_NOFILE's soft limit: mt_fd_limit_set(n) lets the process hold fds below n only
+ * (n = mt_fd_lowest_free(): nothing more can be opened, the next open() says EMFILE);
+ * mt_fd_limit_restore() puts back the limit the test started with. */
+int mt_fd_lowest_free(void);
+void mt_fd_limit_set(unsigned long n);
+void mt_fd_limit_restore(void);
+#endif
+
 #endif

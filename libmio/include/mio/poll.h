@@ -34,8 +34,9 @@ struct mio_poll;
  *
  * The backend is `MIO_BACKEND` if set (a name or a comma list in order of preference,
  * never a silent fallback), else the highest-priority backend, among those built with
- * libmio, whose probe succeeds. The decision (or the failure) is made once per process
- * (mio_backend_default() tells it).
+ * libmio, whose probe succeeds. The first successful choice is kept for the process
+ * (mio_backend_default() tells it); a failure is not, so a later call (once fds are free
+ * again, say) chooses anew.
  *
  * @param[out] ret the poll; free it with mio_poll_free(). Untouched on failure.
  * @retval 0 success.
@@ -50,8 +51,8 @@ struct mio_poll;
  * @retval -ENOSPC more distinct backends were loaded than the loader keeps (16).
  * @retval other a failed probe's errno (e.g. -ENOSYS, -EPERM under seccomp).
  * @retval -ENOMEM out of memory.
- * @retval -EMFILE, -ENFILE no fd left for the selector (epoll_create1, the poll backend's
- *         notifier).
+ * @retval -EMFILE, -ENFILE no fd left to load the module with, or for the selector
+ *         (epoll_create1, the poll backend's notifier).
  *
  * Thread-safe. mio: `Poll::new`.
  */
