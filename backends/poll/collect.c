@@ -101,9 +101,31 @@ collect_range(struct poll_state *s, size_t from, size_t to, struct mio_event *re
 	return fits;
 }
 
-/* Collection starts where the buffer last filled up and wraps around, so ready fds beyond
- * the capacity are reported by the next select()s instead of being starved by the lower
- * slots (epoll rotates its ready list likewise). */
+/* A pending wake is reported at the waker's turn in the rotation: position 0, where its
+ * notifier sits in the poll set. Returns false when the buffer is full first; the wake
+ * stays pending and the next collection starts with it. */
+static bool
+collect_wake(struct poll_state *s, struct mio_event *restrict events, size_t capacity,
+	     size_t *count_io)
+{
+	if (!atomic_load(&s->wake_pending))
+		return true;
+	if (*count_io == capacity) {
+		s->scan_start = 0;
+		return false;
+	}
+	if (atomic_exchange(&s->wake_pending, false)) {
+		events[*count_io].flags = MIO_EVENT_IN;
+		events[*count_io].token = (uint64_t)atomic_load(&s->waker_token);
+		(*count_io)++;
+	}
+	return true;
+}
+
+/* Collection starts where the buffer last filled up and wraps around, the waker included
+ * at position 0, so what is ready beyond the capacity is reported by the next select()s
+ * instead of being starved by the lower slots or by a wake before every poll (epoll rotates
+ * its ready list likewise). */
 size_t
 mio__poll_collect(struct poll_state *s, struct mio_event *restrict events, size_t capacity,
 		  int ready)
@@ -111,17 +133,13 @@ mio__poll_collect(struct poll_state *s, struct mio_event *restrict events, size_
 	size_t count = 0;
 	if (s->pfds[0].revents)
 		ready--;
-	if (capacity > 0 && atomic_load(&s->wake_pending) &&
-	    atomic_exchange(&s->wake_pending, false)) {
-		events[0].flags = MIO_EVENT_IN;
-		events[0].token = (uint64_t)atomic_load(&s->waker_token);
-		count = 1;
-	}
-
-	size_t start = s->scan_start >= 1 && s->scan_start < s->nfds ? s->scan_start : 1;
-	s->scan_start = 1;
-	if (collect_range(s, start, s->nfds, events, capacity, &count, &ready) && start > 1)
-		collect_range(s, 1, start < s->nfds ? start : s->nfds, events, capacity, &count,
-			      &ready);
+	size_t start = s->scan_start < s->nfds ? s->scan_start : 0;
+	s->scan_start = 0;
+	if (start > 0 && !collect_range(s, start, s->nfds, events, capacity, &count, &ready))
+		return count;
+	if (!collect_wake(s, events, capacity, &count))
+		return count;
+	size_t end = start > 0 && start < s->nfds ? start : s->nfds;
+	collect_range(s, 1, end, events, capacity, &count, &ready);
 	return count;
 }

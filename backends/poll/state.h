@@ -75,7 +75,7 @@ struct poll_state {
 	struct pollfd *pfds;        /* pfds[0] is the notifier */
 	struct mio_backend_reg **regs; /* parallel to pfds; regs[0] is NULL */
 	size_t nfds, cap;
-	size_t scan_start;          /* where collection starts: the buffer-full point */
+	size_t scan_start;          /* where collection starts (0: the waker): where it filled up */
 	struct mio_backend_reg *free_regs;
 	struct reg_chunk *chunks;   /* every record ever made, freed with the state */
 };

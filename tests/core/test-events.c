@@ -231,3 +231,52 @@ MT_TEST(events, small_buffer_starves_no_fd)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+
+/* Issue 7, defect 2: a wake before every poll, capacity 1, and busy fds. The waker takes
+ * its turn like any fd: every fd and the waker are reported (the poll backend used to
+ * give the first slot to a pending wake on every poll, so no fd was ever reported). */
+#define BUSY_FDS 16
+#define BUSY_TOKEN(i) ((mio_token_t)(100 + (i)))
+MT_TEST(events, small_buffer_wake_starves_no_fd)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(1);
+	struct mio_waker *waker;
+	mt_assert_ok(mio_waker_new(mio_poll_registry(poll), WAKE_TOKEN, &waker));
+	mio_fd_t pairs[BUSY_FDS][2];
+	for (int i = 0; i < BUSY_FDS; i++) {
+		mt_socketpair(SOCK_STREAM, pairs[i]);
+		mt_assert_ok(mio_registry_register(mio_poll_registry(poll), pairs[i][0],
+						   BUSY_TOKEN(i), MIO_INTEREST_READABLE));
+		mt_write_all(pairs[i][1], "x", 1);
+	}
+
+	unsigned seen[BUSY_FDS] = { 0 }, wakes = 0;
+	for (int round = 0; round < 4 * (BUSY_FDS + 1); round++) {
+		mt_assert_ok(mio_waker_wake(waker));
+		mt_assert_eq(mio_poll_poll(poll, events, 500 * 1000000LL), 1);
+		mio_token_t t = mio_event_token(mio_events_get(events, 0));
+		if (t == WAKE_TOKEN) {
+			wakes++;
+			continue;
+		}
+		size_t i = (size_t)(t - BUSY_TOKEN(0));
+		mt_assert(t >= BUSY_TOKEN(0) && i < BUSY_FDS, "unexpected token %zu", (size_t)t);
+		seen[i]++;
+		/* Drain (re-arms), then make it ready again: a busy fd. */
+		mt_drain(pairs[i][0]);
+		mt_write_all(pairs[i][1], "x", 1);
+	}
+	mt_assert(wakes > 0, "the waker was never reported");
+	for (int i = 0; i < BUSY_FDS; i++)
+		mt_assert(seen[i] > 0, "fd %d starved: %u wakes, fds seen %u %u %u...", i, wakes,
+			  seen[0], seen[1], seen[2]);
+
+	for (int i = 0; i < BUSY_FDS; i++) {
+		mio_close(pairs[i][0]);
+		mio_close(pairs[i][1]);
+	}
+	mio_waker_free(waker);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
