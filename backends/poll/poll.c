@@ -208,17 +208,30 @@ poll_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 	return err;
 }
 
+/* epoll_ctl()'s answers for an fd that may not be the file registered: -EBADF when it is
+ * closed (or no fd at all, like INT_MAX), -ENOENT without a record or when the record is of
+ * another file (the number was closed and reused: epoll forgot the old file at its close). */
+static int
+check_file(mio_fd_t fd, const struct mio_backend_reg *reg)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -EBADF;
+	return reg && is_same_file(reg, &st) ? 0 : -ENOENT;
+}
+
 /* Replaces token and interest and re-arms, so readiness that exists now is reported. A
  * record out of the poll set belongs to an fd poll() found closed: not registered. */
 static int
 poll_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 		   mio_interest_t interest, struct mio_backend_reg *reg)
 {
-	if (!reg)
-		return -ENOENT;
+	int err = check_file(fd, reg);
+	if (err < 0)
+		return err;
 	struct poll_state *s = sel->state;
 	bool counted = mio__poll_handshake_begin(s);
-	int err = reg->slot ? 0 : -ENOENT;
+	err = reg->slot ? 0 : -ENOENT;
 	if (err == 0) {
 		reg->token = token;
 		reg->events = poll_events(interest);
@@ -239,12 +252,14 @@ drop(struct poll_state *s, struct mio_backend_reg *reg)
 	return in_set;
 }
 
+/* The record is ours to free whatever the answer. */
 static int
 poll_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *reg)
 {
-	if (!reg)
-		return -ENOENT;
-	return drop(sel->state, reg) ? 0 : -ENOENT;
+	int err = check_file(fd, reg);
+	if (reg && !drop(sel->state, reg) && err == 0)
+		err = -ENOENT;
+	return err;
 }
 
 /* mio_close(): no syscall on fd, it is about to go. */

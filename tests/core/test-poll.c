@@ -21,6 +21,7 @@
  */
 #include "test-util.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -652,6 +653,48 @@ MT_TEST(poll, closed_fd_is_ebadf)
 }
 
 #if !defined(_WIN32)
+/* POSIX only from here: fd numbers, files and devices. */
+
+/* Issue 7, defect 3: reregister and deregister answer like epoll_ctl. A plain close()
+ * without deregistering: -EBADF. A number no fd has (INT_MAX): -EBADF. A number closed and
+ * reused by another file: -ENOENT (the registration was the old file's, which epoll
+ * forgot when it was closed), and the new file registers afresh. */
+MT_TEST(poll, reregister_deregister_closed_fd)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	struct mio_registry *r = mio_poll_registry(poll);
+	mio_fd_t fds[2], again[2];
+
+	mt_assert_err(mio_registry_reregister(r, INT_MAX, ID1, MIO_INTEREST_READABLE), -EBADF);
+	mt_assert_err(mio_registry_deregister(r, INT_MAX), -EBADF);
+
+	mt_pipe(fds);
+	mt_assert_ok(mio_registry_register(r, fds[0], ID1, MIO_INTEREST_READABLE));
+	close_pair(fds);
+	mt_assert_err(mio_registry_reregister(r, fds[0], ID1, MIO_INTEREST_READABLE), -EBADF);
+	mt_assert_err(mio_registry_deregister(r, fds[0]), -EBADF);
+
+	mt_pipe(fds);
+	mt_assert_ok(mio_registry_register(r, fds[0], ID1, MIO_INTEREST_READABLE));
+	close_pair(fds);
+	mt_pipe(again);
+	mt_assert_eq(again[0], fds[0]); /* POSIX: the lowest free number */
+	mt_assert_err(mio_registry_reregister(r, again[0], ID2, MIO_INTEREST_READABLE), -ENOENT);
+	mt_assert_err(mio_registry_deregister(r, again[0]), -ENOENT);
+	mt_assert_ok(mio_registry_register(r, again[0], ID2, MIO_INTEREST_READABLE));
+	mt_write_all(again[1], "x", 1);
+	MT_EXPECT_EVENTS(poll, events, { ID2, MT_READABLE });
+	mio_events_foreach(e, events) {
+		mt_assert_eq(mio_event_token(e), ID2);
+	}
+	mt_assert_ok(mio_registry_deregister(r, again[0]));
+
+	close_pair(again);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+
 /* Regular files cannot be polled (documented -EPERM, epoll's answer).
  * POSIX only: on Windows a file is a HANDLE, not a SOCKET, and libmio's handles there are
  * SOCKETs (AFD polls nothing else). */

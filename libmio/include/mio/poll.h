@@ -181,7 +181,8 @@ MIO_API int mio_registry_register(struct mio_registry *registry, mio_fd_t fd, mi
  * @retval 0 success.
  * @retval -EINVAL @p registry is NULL or @p interest is invalid.
  * @retval -EBADF @p fd is invalid or closed.
- * @retval -ENOENT @p fd is not registered with this selector.
+ * @retval -ENOENT @p fd is not registered with this selector (also when its number was
+ *         closed and reused by another file).
  * @retval -ENOMEM out of memory (epoll).
  *
  * Thread-safe. mio: `Registry::reregister`.
@@ -196,7 +197,8 @@ MIO_API int mio_registry_reregister(struct mio_registry *registry, mio_fd_t fd,
  * @retval 0 success.
  * @retval -EINVAL @p registry is NULL.
  * @retval -EBADF @p fd is invalid or closed.
- * @retval -ENOENT @p fd is not registered with this selector.
+ * @retval -ENOENT @p fd is not registered with this selector (also when its number was
+ *         closed and reused by another file).
  *
  * Thread-safe. mio: `Registry::deregister`.
  */
