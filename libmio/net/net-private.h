@@ -97,6 +97,9 @@ int mio__socket_connect(int domain, int type, const struct sockaddr *addr, sockl
  * from the listener, + no inheritance); -EAGAIN re-arms the listener. addr/len may be
  * NULL. */
 int mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *ret);
+/* accept() failed: its error; re-arms the listener after EAGAIN and after running out of
+ * fds or memory (socket.c). */
+int mio__accept_error(mio_fd_t listener);
 /* 0 for AF_INET/AF_INET6 addresses, -EINVAL for NULL or short ones, else -EAFNOSUPPORT. */
 int mio__check_inet(const struct sockaddr *addr, socklen_t len);
 

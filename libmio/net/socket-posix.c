@@ -77,11 +77,11 @@ mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *
 #ifdef HAVE_ACCEPT4
 	mio_fd_t fd = accept4(listener, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!mio_fd_is_valid(fd))
-		return (int)mio__io_error(listener, MIO_INTEREST_READABLE);
+		return mio__accept_error(listener);
 #else
 	mio_fd_t fd = accept(listener, addr, len);
 	if (!mio_fd_is_valid(fd))
-		return (int)mio__io_error(listener, MIO_INTEREST_READABLE);
+		return mio__accept_error(listener);
 	int r = mio__fd_setup(fd, true);
 	if (r < 0)
 		return r;

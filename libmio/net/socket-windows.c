@@ -30,7 +30,7 @@ mio__accept(mio_fd_t listener, struct sockaddr *addr, socklen_t *len, mio_fd_t *
 	mio_return_val_if_fail(ret, -EINVAL);
 	mio_fd_t fd = accept(listener, addr, len);
 	if (!mio_fd_is_valid(fd))
-		return (int)mio__io_error(listener, MIO_INTEREST_READABLE);
+		return mio__accept_error(listener);
 	/* Winsock documents no inheritance of WSA_FLAG_NO_HANDLE_INHERIT: clear it here. */
 	int r = mio__sys_set_cloexec(fd);
 	if (r < 0) {

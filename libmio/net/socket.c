@@ -55,6 +55,19 @@ mio__socket_connect(int domain, int type, const struct sockaddr *addr, socklen_t
 	return 0;
 }
 
+/* accept() failed. Out of fds or memory the connection stays in the backlog, and a server
+ * that pauses accepting until resources are free must hear of the listener again (epoll
+ * reports the next connection): re-arm then too, not only after EAGAIN as mio does. */
+int
+mio__accept_error(mio_fd_t listener)
+{
+	int err = mio__sys_socket_error();
+	if (mio__is_would_block(err) || err == -EMFILE || err == -ENFILE || err == -ENOBUFS ||
+	    err == -ENOMEM)
+		mio__rearm(listener, MIO_INTEREST_READABLE);
+	return err;
+}
+
 int
 mio__check_inet(const struct sockaddr *addr, socklen_t len)
 {

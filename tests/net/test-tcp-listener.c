@@ -248,3 +248,43 @@ MT_TEST(tcp_listener, tcp_listener_two_streams)
 
 	fixture_finish(&f, c, 2);
 }
+
+#if !defined(_WIN32)
+/* Issue 7, defect 4: accept fails for lack of fds while a connection waits. A server that
+ * pauses accepting until fds are free hears of the next connection, as on epoll (where
+ * that connection is a new edge); the poll backend used to leave the listener disarmed
+ * after -EMFILE, so no connection was ever reported again. POSIX only (RLIMIT_NOFILE). */
+MT_TEST(tcp_listener, accept_out_of_fds_rearms)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_events *events = mt_events_new(16);
+	struct mt_inet_addr any = mt_inet_any_local();
+	mio_fd_t listener = mt_tcp_listener(&any);
+	struct mt_inet_addr address = mt_inet_local_addr(listener);
+	mt_register(poll, listener, ID1, MIO_INTEREST_READABLE);
+
+	mio_fd_t first = mt_peer_connect(&address); /* blocking: in the backlog once it returns */
+	mt_poll_until(poll, events, ID1, MT_READABLE);
+	mio_fd_t stream = MIO_FD_INVALID;
+	mt_fd_limit_set((unsigned long)mt_fd_lowest_free());
+	mt_assert_err(mio_tcp_listener_accept(listener, &stream, NULL, NULL), -EMFILE);
+	mt_fd_limit_restore();
+
+	mio_fd_t second = mt_peer_connect(&address);
+	mt_poll_until(poll, events, ID1, MT_READABLE);
+	/* Both wait, but valgrind emulates the limit by closing what accept() made, so the
+	 * first may be gone there. */
+	mt_close(mt_tcp_accept_checked(listener, &address));
+	int r = mio_tcp_listener_accept(listener, &stream, NULL, NULL);
+	mt_assert(r == 0 || r == -EAGAIN, "second accept: %s", mio_strerror(r));
+	if (r == 0)
+		mt_close(stream);
+	mt_assert_would_block(mio_tcp_listener_accept(listener, &stream, NULL, NULL));
+
+	mt_peer_close(first);
+	mt_peer_close(second);
+	mt_close(listener);
+	mio_events_free(events);
+	mio_poll_free(poll);
+}
+#endif

@@ -424,7 +424,8 @@ MIO_API int mio_tcp_listener_bind(const struct sockaddr *addr, socklen_t len, mi
  * @retval -EAGAIN no connection is pending; @p listener re-armed for readability.
  * @retval -EINVAL @p ret_stream is NULL, or only one of @p ret_addr and @p ret_len is;
  *         from the kernel, @p listener does not listen.
- * @retval -EMFILE, -ENFILE no fd left (the connection stays queued).
+ * @retval -EMFILE, -ENFILE no fd left (the connection stays queued). These, -ENOBUFS and
+ *         -ENOMEM re-arm @p listener too, so the waiting connection is reported again.
  * @retval -ECONNABORTED a connection was aborted while queued; accept on.
  * @retval -EOPNOTSUPP @p listener is not a stream socket.
  * @retval other any error of accept4(2) (-EINTR, -ENOBUFS, -ENOMEM, -EPERM, -EPROTO, and
@@ -1032,7 +1033,8 @@ MIO_API int mio_unix_listener_bind_addr(const struct mio_unix_addr *addr, mio_fd
  * @retval 0 success.
  * @retval -EAGAIN no connection is pending; @p listener re-armed for readability.
  * @retval -EINVAL @p ret_stream is NULL; from the kernel, @p listener does not listen.
- * @retval -EMFILE, -ENFILE no fd left (the connection stays queued).
+ * @retval -EMFILE, -ENFILE no fd left (the connection stays queued). These, -ENOBUFS and
+ *         -ENOMEM re-arm @p listener too, so the waiting connection is reported again.
  * @retval -EOPNOTSUPP @p listener is a datagram socket.
  * @retval other any error of accept4(2) (-EINTR, -ENOBUFS, -ENOMEM, -EBADF, -ENOTSOCK),
  *         or of fcntl(2) where accept4 is missing.
