@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/sysmacros.h>
+#endif
 
 #include "flags.h"
 #include "state.h"
@@ -168,6 +171,23 @@ arm(struct poll_state *s, struct mio_backend_reg *reg)
 	atomic_fetch_and_explicit(&reg->arm, ~REG_TAKEN, memory_order_relaxed);
 }
 
+/* Files that have no poll method, which epoll refuses with EPERM, as far as fstat() tells
+ * cheaply: regular files, directories, block devices and, on Linux, the memory devices
+ * (major 1: null, zero, full, urandom, mem, port) other than random (8) and kmsg (11).
+ * What this misses (a few misc devices) registers and is always ready, as poll(2) says;
+ * procfs and sysfs files that can be polled are refused (porting-notes.md). */
+static bool
+cannot_poll(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISBLK(st->st_mode))
+		return true;
+#ifdef __linux__
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 1)
+		return minor(st->st_rdev) != 8 && minor(st->st_rdev) != 11;
+#endif
+	return false;
+}
+
 /* *reg: the core's existing record for fd in this family, or NULL. An existing record of a
  * file that is gone (closed without deregistering, number reused) yields to the new file;
  * epoll forgets such fds by itself. */
@@ -181,7 +201,7 @@ poll_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -EBADF;
-	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+	if (cannot_poll(&st))
 		return -EPERM;
 	bool counted = mio__poll_handshake_begin(s);
 	struct mio_backend_reg *r = *reg;

@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #if !defined(_WIN32)
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -711,6 +713,50 @@ MT_TEST(poll, regular_file_is_eperm)
 		      -EPERM);
 
 	mt_os_close(fd);
+	mio_poll_free(poll);
+}
+
+/* Issue 7, defect 5: devices without a poll method, which epoll refuses with -EPERM: the
+ * memory devices (but random and kmsg) and block devices. The poll backend used to
+ * register them, always "ready". /dev/random can be polled: it registers everywhere. */
+MT_TEST(poll, unpollable_devices_are_eperm)
+{
+	struct mio_poll *poll = mt_poll_new();
+	struct mio_registry *r = mio_poll_registry(poll);
+	static const char *const unpollable[] = { "/dev/null", "/dev/zero", "/dev/full",
+						  "/dev/urandom" };
+	for (size_t i = 0; i < sizeof(unpollable) / sizeof(unpollable[0]); i++) {
+		int fd = open(unpollable[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		mt_assert(fd >= 0, "open %s: %s", unpollable[i], strerror(errno));
+		int rc = mio_registry_register(r, fd, ID1, MIO_INTEREST_READABLE);
+		mt_assert(rc == -EPERM, "%s: register returned %d (%s), expected -EPERM",
+			  unpollable[i], rc, mio_strerror(rc));
+		close(fd);
+	}
+
+	int fd = open("/dev/random", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	mt_assert(fd >= 0, "open /dev/random: %s", strerror(errno));
+	mt_assert_ok(mio_registry_register(r, fd, ID1, MIO_INTEREST_READABLE));
+	mt_assert_ok(mio_registry_deregister(r, fd));
+	close(fd);
+
+	/* A block device, if this machine lets us open one. */
+	DIR *dev = opendir("/dev");
+	mt_assert(dev != NULL, "opendir /dev: %s", strerror(errno));
+	int blk = -1;
+	for (struct dirent *d; blk < 0 && (d = readdir(dev));) {
+		struct stat st;
+		if (fstatat(dirfd(dev), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISBLK(st.st_mode))
+			blk = openat(dirfd(dev), d->d_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	closedir(dev);
+	if (blk >= 0) {
+		mt_assert_err(mio_registry_register(r, blk, ID1, MIO_INTEREST_READABLE), -EPERM);
+		close(blk);
+	} else {
+		mt_log("no block device to open in /dev: that case is not checked here");
+	}
 	mio_poll_free(poll);
 }
 #endif

@@ -163,7 +163,8 @@ struct mio_registry;
  * @retval -EBADF @p fd is invalid or closed (or, on the poll backend, above the
  *         registration map's range).
  * @retval -EEXIST @p fd is already registered with this selector.
- * @retval -EPERM @p fd cannot be polled (a regular file or directory).
+ * @retval -EPERM @p fd cannot be polled (no poll method: a regular file, directory,
+ *         block device, /dev/null, /dev/zero, /dev/urandom...).
  * @retval -ENOMEM out of memory.
  * @retval -ENOSPC the per-user limit of epoll watches is reached (epoll).
  * @retval -ELOOP @p fd is an epoll fd that would nest too deep or in a loop (epoll).
