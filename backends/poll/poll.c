@@ -16,6 +16,7 @@
 #endif
 
 #include "flags.h"
+#include "mio-backend-module.h"
 #include "state.h"
 #include "timeout.h"
 
@@ -97,6 +98,19 @@ remaining_ms(const struct wait_time *w)
 	return now >= w->deadline_ns ? 0 : mio_backend_timeout_ms(w->deadline_ns - now);
 }
 
+/* poll(2)'s only EINVAL (the timeout is never below -1) is more fds than RLIMIT_NOFILE
+ * allows: say that, -EMFILE. The poll set is intact, so a later select() works again once
+ * the limit is raised or fds are deregistered. */
+static int
+poll_error(const struct poll_state *s, int err)
+{
+	if (err != EINVAL)
+		return -err;
+	mio_backend_debug("poll", "poll(2) refuses %zu fds: RLIMIT_NOFILE is lower (-EMFILE)",
+			  s->nfds);
+	return -EMFILE;
+}
+
 /* Holds the lock across poll() and collection. Before each poll(): let waiting modifiers
  * in, apply queued re-arms, then announce the poll (in_poll) and look once more for
  * modifiers and re-arms that came meanwhile; those that come later see in_poll and signal
@@ -125,7 +139,7 @@ poll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 		int err = errno;
 		atomic_store(&s->in_poll, false);
 		if (n < 0 && err != EAGAIN) {
-			r = -err;
+			r = poll_error(s, err);
 			break;
 		}
 		if (n > 0 && s->pfds[0].revents)

@@ -130,6 +130,9 @@ MIO_API int mio_poll_fd(const struct mio_poll *poll, mio_fd_t *ret);
  * @retval -EINVAL @p poll or @p events is NULL.
  * @retval -EINTR a signal arrived; returned, not retried, as in mio.
  * @retval -ENOMEM the kernel ran out of memory (poll(2)).
+ * @retval -EMFILE more fds are registered than `RLIMIT_NOFILE` allows, which poll(2)
+ *         refuses (poll backend; epoll is not bound by the limit). Nothing is lost: polls
+ *         work again once the limit is raised or fds are deregistered.
  *
  * One thread at a time per poll (any thread); never allocates. mio: `Poll::poll`.
  */
