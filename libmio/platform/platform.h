@@ -50,8 +50,9 @@ void mio__sys_call_once(mio__sys_once *once, void (*fn)(void));
 /* Opens the module at the absolute path (UTF-8 on Windows), once and never closed. Only
  * the module's own directory and the system's are searched for what it depends on, never
  * the current directory or PATH. On failure returns NULL, sets *err (-ENOENT: no such
- * file, -EACCES: unreadable, -EMFILE/-ENFILE/-ENOMEM: out of fds or memory, -ENOEXEC: not
- * a loadable module, or the OS's reason) and a message in msg. */
+ * file, -EACCES: unreadable, -EMFILE/-ENFILE/-ENOMEM: out of fds or memory, -EPERM: other
+ * users could have replaced it (POSIX), -ENOEXEC: not a loadable module, or the OS's
+ * reason) and a message in msg. */
 void *mio__sys_module_open(const char *path, int *err, char *msg, size_t msg_size);
 void *mio__sys_module_symbol(void *module, const char *symbol);
 

@@ -2,13 +2,10 @@
 /* POSIX implementation of platform.h and platform-posix.h. */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 #ifdef HAVE_EVENTFD
 #include <sys/eventfd.h>
@@ -133,53 +130,6 @@ mio__sys_notify_close(struct mio__sys_notify *n)
 	if (mio_fd_is_valid(n->read_fd))
 		mio__sys_close(n->read_fd);
 	n->read_fd = n->write_fd = MIO_FD_INVALID;
-}
-
-/* Why dlopen() failed, where that matters to the caller: out of fds or memory (try again
- * later) rather than a file that will never load. glibc's dlopen() restores errno, but its
- * message ends in ": " and strerror() of the call that failed, so that text is compared
- * with this process's own strerror() of each such cause (musl's message ends the same way). */
-static int
-dlopen_cause(const char *msg)
-{
-	static const int transient[] = { EMFILE, ENFILE, ENOMEM };
-	size_t len = strlen(msg);
-	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++) {
-		const char *text = strerror(transient[i]);
-		size_t n = strlen(text);
-		if (len >= n + 2 && strcmp(msg + len - n, text) == 0 &&
-		    memcmp(msg + len - n - 2, ": ", 2) == 0)
-			return -transient[i];
-	}
-	return -ENOEXEC;
-}
-
-void *
-mio__sys_module_open(const char *path, int *err, char *msg, size_t msg_size)
-{
-	/* dlopen() says only "failed": open the file first, for the errno of the common causes
-	 * (missing, unreadable, out of fds or memory). O_NONBLOCK: a FIFO must not hang us. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		*err = -errno;
-		snprintf(msg, msg_size, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	close(fd);
-	/* RTLD_NODELETE: modules are never unloaded, so stacks stay symbolized. */
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	if (!h) {
-		const char *e = dlerror();
-		*err = e ? dlopen_cause(e) : -ENOEXEC;
-		snprintf(msg, msg_size, "%s", e ? e : "dlopen failed");
-	}
-	return h;
-}
-
-void *
-mio__sys_module_symbol(void *module, const char *symbol)
-{
-	return dlsym(module, symbol);
 }
 
 void

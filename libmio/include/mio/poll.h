@@ -44,6 +44,8 @@ struct mio_poll;
  *         absolute path.
  * @retval -ENOENT no module for the backend (none of the list, or none built).
  * @retval -EACCES the module is not readable.
+ * @retval -EPERM another user could have replaced the module (POSIX: its owner or mode,
+ *         or its directory's; docs/environment.md).
  * @retval -ENOEXEC not a loadable module, or a wrong ABI, size or name, or a missing
  *         operation.
  * @retval -ENOSYS the module has no entry symbol.
