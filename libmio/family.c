@@ -10,6 +10,57 @@
 
 MIO_HIDDEN atomic_uint mio__n_emulating;
 
+/* Every family on an emulating backend, for the fork handlers. */
+static mio__sys_mutex families_lock = MIO__SYS_MUTEX_INIT;
+static struct mio_family *families;
+
+static void
+families_add(struct mio_family *f)
+{
+	mio__sys_mutex_lock(&families_lock);
+	f->fork_next = families;
+	families = f;
+	mio__sys_mutex_unlock(&families_lock);
+}
+
+/* A walk: families are few and long-lived. */
+static void
+families_remove(struct mio_family *f)
+{
+	mio__sys_mutex_lock(&families_lock);
+	struct mio_family **p = &families;
+	while (*p != f)
+		p = &(*p)->fork_next;
+	*p = f->fork_next;
+	mio__sys_mutex_unlock(&families_lock);
+}
+
+/* Before fork(): no registry call is halfway, so the child's families are consistent. A
+ * thread holds one family lock at a time, so taking them all in list order cannot
+ * deadlock. */
+void
+mio__family_fork_prepare(void)
+{
+	mio__sys_mutex_lock(&families_lock);
+	for (struct mio_family *f = families; f; f = f->fork_next)
+		mio__sys_mutex_lock(&f->lock);
+}
+
+void
+mio__family_fork_parent(void)
+{
+	for (struct mio_family *f = families; f; f = f->fork_next)
+		mio__sys_mutex_unlock(&f->lock);
+	mio__sys_mutex_unlock(&families_lock);
+}
+
+/* The forking thread, the child's only one, holds the locks: it can release them. */
+void
+mio__family_fork_child(void)
+{
+	mio__family_fork_parent();
+}
+
 int
 mio__family_new(const struct mio_backend *b, struct mio_selector *sel, struct mio_family **ret)
 {
@@ -26,6 +77,9 @@ mio__family_new(const struct mio_backend *b, struct mio_selector *sel, struct mi
 			return err;
 		}
 		mio__sys_mutex_init(&f->lock);
+		/* After the backend's first selector_new(), which installs its handlers. */
+		mio__fork_handlers_install();
+		families_add(f);
 		atomic_fetch_add_explicit(&mio__n_emulating, 1, memory_order_release);
 	}
 	*ret = f;
@@ -58,6 +112,7 @@ static void
 family_destroy(struct mio_family *f)
 {
 	if (f->selector) {
+		families_remove(f);
 		mio__sys_mutex_lock(&f->lock);
 		while (f->regs) {
 			struct mio__reg *r = f->regs;

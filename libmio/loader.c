@@ -161,9 +161,37 @@ module_get_locked(const char *name, const struct mio_backend **ret)
 	return 0;
 }
 
+/* fork() while another thread loads a backend: the child must be able to make a poll of
+ * its own, so both loader locks are held across fork() (in the order the loader takes
+ * them) and released on both sides. */
+static mio__sys_mutex default_lock = MIO__SYS_MUTEX_INIT;
+
+static void
+fork_prepare(void)
+{
+	mio__sys_mutex_lock(&default_lock);
+	mio__sys_mutex_lock(&lock);
+}
+
+static void
+fork_release(void)
+{
+	mio__sys_mutex_unlock(&lock);
+	mio__sys_mutex_unlock(&default_lock);
+}
+
+static void
+fork_handlers_install(void)
+{
+	mio__sys_at_fork(fork_prepare, fork_release, fork_release);
+}
+
+static mio__sys_once fork_once = MIO__SYS_ONCE_INIT;
+
 int
 mio__backend_by_name(const char *name, const struct mio_backend **ret)
 {
+	mio__sys_call_once(&fork_once, fork_handlers_install);
 	if (!mio__backend_name_is_valid(name, strlen(name))) {
 		mio__debug("backend name '%s' refused: names match [a-z0-9_-]+", name);
 		return -EINVAL;
@@ -248,7 +276,6 @@ choose_best(const struct mio_backend **ret)
 
 /* The process's choice, kept once made. A failure is not kept: it may be transient (fds or
  * memory exhausted while loading or probing), so the next mio_poll_new() tries again. */
-static mio__sys_mutex default_lock = MIO__SYS_MUTEX_INIT;
 static _Atomic(const struct mio_backend *) default_backend;
 static atomic_int default_from_env = -1; /* of the last choice made or tried; -1: none yet */
 
@@ -271,6 +298,7 @@ mio__backend_default(const struct mio_backend **ret)
 	const struct mio_backend *b = atomic_load_explicit(&default_backend, memory_order_acquire);
 	int err = 0;
 	if (mio_unlikely(!b)) {
+		mio__sys_call_once(&fork_once, fork_handlers_install);
 		mio__sys_mutex_lock(&default_lock);
 		b = atomic_load_explicit(&default_backend, memory_order_relaxed);
 		if (!b && (err = resolve_default(&b)) == 0)

@@ -37,6 +37,7 @@ struct mio_family {
 	struct mio_selector *selector;
 	mio__sys_mutex lock;
 	struct mio__reg *regs; /* this family's records in the registration map */
+	struct mio_family *fork_next; /* every such family, for fork() */
 };
 
 struct mio_registry {
@@ -70,6 +71,17 @@ void mio__family_ref(struct mio_family *family);
 /* Takes a reference unless the family is already being destroyed. */
 bool mio__family_try_ref(struct mio_family *family);
 void mio__family_unref(struct mio_family *family);
+
+/* fork(): the families' locks (family.c) and the registration map's (regmap.c), held
+ * across it by fork.c's handlers. */
+void mio__family_fork_prepare(void);
+void mio__family_fork_parent(void);
+void mio__family_fork_child(void);
+void mio__regmap_fork_prepare(void);
+void mio__regmap_fork_parent(void);
+void mio__regmap_fork_child(void);
+/* fork.c: installs the handlers, once; called when the first emulating family is made. */
+void mio__fork_handlers_install(void);
 
 /* registry.c */
 /* Frees the registry's selector and drops its family reference. */

@@ -222,3 +222,36 @@ mio__regmap_rearm(mio_fd_t fd, mio_interest_t interest)
 		r->rearm(r->selector, r->fd, r->breg, interest);
 	entry_unlock_unchanged(e);
 }
+
+/* fork(): the mutexes are held across it (taken after the family locks, as registry calls
+ * take them). Entry locks are not: a holder is a re-arm (which only reads the list, since
+ * the family locks keep link and unlink out) or is about to release; in the child, where
+ * that thread does not exist, every entry lock is released. */
+void
+mio__regmap_fork_prepare(void)
+{
+	mio__sys_mutex_lock(&grow_lock);
+	mio__sys_mutex_lock(&pool_lock);
+}
+
+void
+mio__regmap_fork_parent(void)
+{
+	mio__sys_mutex_unlock(&pool_lock);
+	mio__sys_mutex_unlock(&grow_lock);
+}
+
+void
+mio__regmap_fork_child(void)
+{
+	for (size_t t = 0; t < (1 << TOP_BITS); t++) {
+		struct mid *m = atomic_load_explicit(&top[t], memory_order_relaxed);
+		for (size_t i = 0; m && i < (1 << MID_BITS); i++) {
+			struct leaf *l = atomic_load_explicit(&m->leaves[i], memory_order_relaxed);
+			for (size_t k = 0; l && k < (1 << LEAF_BITS); k++)
+				atomic_fetch_and_explicit(&l->entries[k], ~LOCKED,
+							  memory_order_relaxed);
+		}
+	}
+	mio__regmap_fork_parent();
+}

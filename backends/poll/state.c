@@ -12,6 +12,75 @@ struct reg_chunk {
 	struct mio_backend_reg regs[CHUNK_RECORDS];
 };
 
+/* fork() while other threads poll or register: the child gets every state consistent, its
+ * lock held by the forking thread, which then frees it or hands it back. The core's
+ * handlers hold every family's lock first (they are registered later, so their prepare
+ * runs earlier: docs/backend-abi.md), so no registry call is halfway through a state. */
+static pthread_mutex_t states_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct poll_state *states;
+
+/* Takes each lock the way a modifier does: a select() inside poll() is interrupted and
+ * waits for us. */
+static void
+fork_prepare(void)
+{
+	pthread_mutex_lock(&states_lock);
+	for (struct poll_state *s = states; s; s = s->fork_next)
+		s->fork_counted = mio__poll_handshake_begin(s);
+}
+
+static void
+fork_parent(void)
+{
+	for (struct poll_state *s = states; s; s = s->fork_next)
+		mio__poll_handshake_end(s, s->fork_counted);
+	pthread_mutex_unlock(&states_lock);
+}
+
+/* Only this thread exists in the child: a select() that waited for us is not there, so the
+ * counts restart at zero and the condition variable, which still counts that waiter, is
+ * made anew (destroying it would wait for the waiter forever). */
+static void
+fork_child(void)
+{
+	for (struct poll_state *s = states; s; s = s->fork_next) {
+		atomic_store(&s->waiting_ops, 0);
+		s->ops_waiters = 0;
+		pthread_cond_init(&s->ops_done, NULL);
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&states_lock);
+}
+
+static void
+fork_handlers_install(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+static void
+states_add(struct poll_state *s)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, fork_handlers_install);
+	pthread_mutex_lock(&states_lock);
+	s->fork_next = states;
+	states = s;
+	pthread_mutex_unlock(&states_lock);
+}
+
+/* A walk: states are few and long-lived. */
+static void
+states_remove(struct poll_state *s)
+{
+	pthread_mutex_lock(&states_lock);
+	struct poll_state **p = &states;
+	while (*p != s)
+		p = &(*p)->fork_next;
+	*p = s->fork_next;
+	pthread_mutex_unlock(&states_lock);
+}
+
 int
 mio__poll_state_new(struct poll_state **ret)
 {
@@ -40,6 +109,7 @@ mio__poll_state_new(struct poll_state **ret)
 	s->nfds = 1;
 	s->pfds[0] = (struct pollfd){ .fd = s->notify.read_fd, .events = POLLIN };
 	s->regs[0] = NULL;
+	states_add(s);
 	*ret = s;
 	return 0;
 }
@@ -56,6 +126,7 @@ mio__poll_state_ref(struct poll_state *s)
 static void
 state_destroy(struct poll_state *s)
 {
+	states_remove(s);
 	mio__sys_notify_close(&s->notify);
 	while (s->chunks) {
 		struct reg_chunk *c = s->chunks;

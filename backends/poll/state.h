@@ -78,6 +78,10 @@ struct poll_state {
 	size_t scan_start;          /* where collection starts (0: the waker): where it filled up */
 	struct mio_backend_reg *free_regs;
 	struct reg_chunk *chunks;   /* every record ever made, freed with the state */
+
+	/* fork(): every state is on one list for the fork handlers (state.c). */
+	struct poll_state *fork_next;
+	bool fork_counted;          /* how fork_prepare() got the lock */
 };
 
 /* state.c: lifecycle */

@@ -44,6 +44,8 @@ void mio__sys_mutex_lock(mio__sys_mutex *mutex);
 void mio__sys_mutex_unlock(mio__sys_mutex *mutex);
 /* Runs fn exactly once per once-object; concurrent callers wait until it has returned. */
 void mio__sys_call_once(mio__sys_once *once, void (*fn)(void));
+/* Handlers run around fork() (pthread_atfork); Windows has no fork: nothing to do. */
+void mio__sys_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
 
 /* --- Loadable modules ----------------------------------------------------------------- */
 

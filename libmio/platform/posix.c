@@ -145,6 +145,12 @@ mio__sys_socket_error(void)
 }
 
 void
+mio__sys_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+	pthread_atfork(prepare, parent, child);
+}
+
+void
 mio__sys_mutex_init(mio__sys_mutex *mutex)
 {
 	pthread_mutex_init(mutex, NULL);

@@ -88,6 +88,15 @@ mio__sys_call_once(mio__sys_once *once, void (*fn)(void))
 	InitOnceExecuteOnce(once, once_trampoline, &call, NULL);
 }
 
+/* Windows has no fork(): no handler ever runs. */
+void
+mio__sys_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+	(void)prepare;
+	(void)parent;
+	(void)child;
+}
+
 /* --- Winsock ------------------------------------------------------------------------- */
 
 static mio__sys_once net_once = MIO__SYS_ONCE_INIT;

@@ -6,6 +6,19 @@
  * Thread-safety (mio's rules): one thread at a time may call mio_poll_poll() on a poll.
  * The registry (and its clones) may be used from any thread at any time, including while
  * another thread is blocked in mio_poll_poll(); the change applies to that running poll.
+ *
+ * fork() (mio leaves it to the user; libmio states the rule): a child makes polls of its
+ * own. What it inherited (polls, registry clones, wakers) it may only free, which is safe
+ * on every backend, also when other threads of the parent were polling or registering at
+ * the fork: libmio holds its locks across fork(). Using an inherited poll is not
+ * supported, because it is not the child's alone:
+ *  - epoll: the child's copy of the epoll fd is the parent's kernel set. A registration
+ *    the child makes or removes is made or removed for the parent too; both are woken by
+ *    the same events and the same waker. mio_poll_free() closes only the child's copy.
+ *  - poll: the state is copied (the child sees the registrations as they were) but its
+ *    notifier and waker fds are shared with the parent, so wakes and re-arms of one
+ *    interrupt the other's poll. mio_poll_free() closes the child's copies only.
+ * The registered fds themselves are shared open files, as after any fork().
  */
 #ifndef MIO_POLL_H
 #define MIO_POLL_H
