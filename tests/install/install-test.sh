@@ -79,17 +79,22 @@ run_consumer() { # run_consumer EXE: runs it on the installed backends; sets $ch
 	case ",$backends," in *",$chosen,"*) ;; *) fail "$1 ran on '$chosen'" ;; esac
 	echo "$out" | grep -q '^woken$' || fail "no waker roundtrip in $1"
 }
+# The libraries exe loads, as its own dynamic linker lists them: ldd is glibc's, but glibc's
+# and musl's linkers both take --list.
+loaded_libs() {
+	interp=$(readelf -l "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+	[ -n "$interp" ] || fail "$1 names no dynamic linker"
+	LD_LIBRARY_PATH="$destdir$libdir" "$interp" --list "$1"
+}
 if [ "$libkind" = static ]; then
 	cp "$tmp/consumer" "$tmp/consumer-static"
 else
 	run_consumer "$tmp/consumer"
 	# The consumer must have used the installed libmio, not the build tree's.
-	LD_LIBRARY_PATH="$destdir$libdir" ldd "$tmp/consumer" |
-		grep -q "$destdir$libdir/libmio.so.$soversion" ||
+	loaded_libs "$tmp/consumer" | grep -q "$destdir$libdir/libmio.so.$soversion" ||
 		fail "consumer does not load $destdir$libdir/libmio.so.$soversion"
 	# The installed mio-info is a consumer of the installed libmio.
-	LD_LIBRARY_PATH="$destdir$libdir" ldd "$destdir$bindir/mio-info" |
-		grep -q "$destdir$libdir/libmio.so.$soversion" ||
+	loaded_libs "$destdir$bindir/mio-info" | grep -q "$destdir$libdir/libmio.so.$soversion" ||
 		fail "mio-info does not load libmio.so.$soversion"
 fi
 if $static; then
