@@ -6,19 +6,24 @@
 # mio_backend_entry, everything is built for the right CPU, and nothing links or leaves
 # undefined anything but libSystem (and libmio, for programs). One "PASS"/"FAIL" line per
 # check on stdout; with -o FILE, also one JSON line per check appended to FILE in meson's
-# testlog format, which .ci/tally.py counts.
-# usage: check-macho.sh [-o FILE] x86_64|arm64 BUILDDIR LIBMIO_SYM MODULE_SYM BACKEND...
-#        [-- PROGRAM...]   (programs relative to BUILDDIR: mio-info, examples, tests)
+# testlog format, which .ci/tally.py counts; with -l ELF_LIBMIO, libmio's exports are also
+# compared with a Linux build's.
+# usage: check-macho.sh [-o FILE] [-l ELF_LIBMIO] x86_64|arm64 BUILDDIR LIBMIO_SYM MODULE_SYM
+#        BACKEND... [-- PROGRAM...]   (programs relative to BUILDDIR: mio-info, examples...)
 # NM, OTOOL, OBJDUMP override llvm-nm-14, llvm-otool-14, llvm-objdump-14.
 set -u
 nm=${NM:-llvm-nm-14} otool=${OTOOL:-llvm-otool-14} objdump=${OBJDUMP:-llvm-objdump-14}
-usage="usage: $0 [-o FILE] ARCH BUILDDIR LIBMIO_SYM MODULE_SYM BACKEND... [-- PROGRAM...]"
-out=
-if [ "${1:-}" = -o ]; then
-	out=$2
+usage="usage: $0 [-o FILE] [-l ELF_LIBMIO] ARCH BUILDDIR LIBMIO_SYM MODULE_SYM BACKEND..."
+out='' elf=''
+while [ $# -ge 2 ]; do
+	case $1 in
+	-o) out=$2 ;;
+	-l) elf=$2 ;;
+	*) break ;;
+	esac
 	shift 2
-	touch "$out" || exit 1
-fi
+done
+[ -z "$out" ] || touch "$out" || exit 1
 [ $# -ge 5 ] || { echo "$usage" >&2; exit 2; }
 arch=$1 build=$2 libmio_sym=$3 module_sym=$4
 shift 4
@@ -134,6 +139,13 @@ if [ -f "$lib" ]; then
 	[ -s "$tmp/map" ] && [ ! -s "$tmp/diff" ] && [ ! -s "$tmp/prefix" ]
 	result libmio-exports $? "libmio exports $(wc -l <"$tmp/exported") symbols, libmio.sym \
 lists $(wc -l <"$tmp/map")$([ -s "$tmp/diff" ] && echo "; differing: $(words "$tmp/diff")")"
+	if [ -n "$elf" ]; then
+		"$nm" -D --defined-only "$elf" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' |
+			sort -u >"$tmp/elf"
+		cmp -s "$tmp/exported" "$tmp/elf"
+		result libmio-exports-as-linux $? "libmio exports the same names as the Linux \
+build ($(wc -l <"$tmp/exported") here, $(wc -l <"$tmp/elf") in $elf)"
+	fi
 	id=$(install_name "$lib")
 	[ "$id" = @rpath/libmio.0.dylib ]
 	result libmio-install-name $? "libmio's install name is ${id:-missing}"
