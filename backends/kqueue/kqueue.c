@@ -104,10 +104,21 @@ struct kq_family {
 	size_t n_regs;
 };
 
+/* A kqueue is not inherited by fork(): in a child the number is free, and may be one of
+ * the child's own fds by the time it frees what it inherited. So whoever closes a kqueue
+ * fd (the selector, the EVFILT_USER waker) closes it only in the process that made it. */
 struct mio_selector {
 	mio_fd_t kq;
+	pid_t owner;
 	struct kq_family *family;
 };
+
+static void
+kq_close_own(mio_fd_t kq, pid_t owner)
+{
+	if (getpid() == owner)
+		mio__sys_close(kq);
+}
 
 /* The record of fd, or NULL when fd is not registered with the family. */
 static struct kq_reg *
@@ -279,6 +290,7 @@ kq_selector_new(struct mio_selector **ret)
 		return r;
 	}
 	atomic_init(&f->refs, 1);
+	s->owner = getpid();
 	s->family = f;
 	*ret = s;
 	return 0;
@@ -297,6 +309,7 @@ kq_selector_clone(struct mio_selector *sel, struct mio_selector **ret)
 		free(s);
 		return r;
 	}
+	s->owner = getpid();
 	s->family = sel->family;
 	atomic_fetch_add_explicit(&s->family->refs, 1, memory_order_relaxed);
 	*ret = s;
@@ -306,7 +319,7 @@ kq_selector_clone(struct mio_selector *sel, struct mio_selector **ret)
 static void
 kq_selector_free(struct mio_selector *sel)
 {
-	mio__sys_close(sel->kq);
+	kq_close_own(sel->kq, sel->owner);
 	family_unref(sel->family);
 	free(sel);
 }
@@ -584,6 +597,7 @@ kq_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *
  * and reports as readable. */
 struct mio_backend_waker {
 	mio_fd_t kq;
+	pid_t owner;
 	mio_token_t token;
 };
 
@@ -613,6 +627,7 @@ kq_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_wak
 		free(w);
 		return r;
 	}
+	w->owner = getpid();
 	w->token = token;
 	*ret = w;
 	return 0;
@@ -629,8 +644,9 @@ kq_waker_free(struct mio_backend_waker *w)
 {
 	/* mio leaves the knote; deleting it keeps a pending wake from being reported after
 	 * the waker is gone, as closing epoll's eventfd does. */
-	kq_user_event(w->kq, EV_DELETE, 0, 0);
-	mio__sys_close(w->kq);
+	if (getpid() == w->owner)
+		kq_user_event(w->kq, EV_DELETE, 0, 0);
+	kq_close_own(w->kq, w->owner);
 	free(w);
 }
 #else
