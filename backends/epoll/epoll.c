@@ -15,6 +15,7 @@
 
 #include <mio-backend.h>
 
+#include "notify-waker.h"
 #include "platform.h"
 #include "timeout.h"
 
@@ -30,13 +31,6 @@ _Static_assert(MIO_EVENT_IN == EPOLLIN && MIO_EVENT_PRI == EPOLLPRI &&
 struct mio_selector {
 	int epfd;
 };
-
-struct mio_backend_waker {
-	struct mio__sys_notify notify;
-};
-
-/* The largest time_t, for 32-bit time_t: longer waits take the millisecond path. */
-#define TIME_T_MAX ((int64_t)(((uint64_t)1 << (sizeof(time_t) * 8 - 1)) - 1))
 
 /* 1: epoll_pwait2 works, 0: it does not, -1: not asked yet. */
 static atomic_int have_pwait2 = -1;
@@ -142,9 +136,9 @@ epoll_select(struct mio_selector *sel, struct mio_event *events, size_t capacity
 		/* Whole milliseconds: the cheapest call is exact. */
 		n = epoll_wait(sel->epfd, ev, max, (int)(timeout_ns / 1000000));
 	} else if (atomic_load_explicit(&have_pwait2, memory_order_relaxed) > 0 &&
-		   timeout_ns / 1000000000 <= TIME_T_MAX) {
-		struct timespec ts = { (time_t)(timeout_ns / 1000000000),
-				       (long)(timeout_ns % 1000000000) };
+		   timeout_ns / 1000000000 <= MIO_BACKEND_TIME_T_MAX) {
+		/* (A longer wait than a 32-bit time_t holds takes the millisecond path.) */
+		struct timespec ts = mio_backend_timespec(timeout_ns);
 		n = sys_epoll_pwait2(sel->epfd, ev, max, &ts);
 	} else {
 		n = epoll_wait(sel->epfd, ev, max, mio_backend_timeout_ms(timeout_ns));
@@ -194,39 +188,17 @@ epoll_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_re
 	return epoll_ctl(sel->epfd, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;
 }
 
+/* mio's eventfd waker (notify-waker.h). */
+static int
+epoll_waker_add(struct mio_selector *sel, mio_fd_t fd, mio_token_t token)
+{
+	return epoll_register_fd(sel, fd, token, MIO_INTEREST_READABLE, NULL);
+}
+
 static int
 epoll_waker_new(struct mio_selector *sel, mio_token_t token, struct mio_backend_waker **ret)
 {
-	struct mio_backend_waker *w = malloc(sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	int r = mio__sys_notify_open(&w->notify);
-	if (r == 0) {
-		/* Never read in normal operation: every write is a new edge (mio's eventfd waker). */
-		r = epoll_register_fd(sel, w->notify.read_fd, token, MIO_INTEREST_READABLE, NULL);
-		if (r < 0)
-			mio__sys_notify_close(&w->notify);
-	}
-	if (r < 0) {
-		free(w);
-		return r;
-	}
-	*ret = w;
-	return 0;
-}
-
-static int
-epoll_waker_wake(struct mio_backend_waker *w)
-{
-	return mio__sys_notify_signal(&w->notify);
-}
-
-static void
-epoll_waker_free(struct mio_backend_waker *w)
-{
-	/* Closing the last reference removes it from the epoll set. */
-	mio__sys_notify_close(&w->notify);
-	free(w);
+	return mio_notify_waker_new(sel, token, epoll_waker_add, ret);
 }
 
 const struct mio_backend mio__backend_epoll = {
@@ -246,6 +218,6 @@ const struct mio_backend mio__backend_epoll = {
 	.reregister_fd = epoll_reregister_fd,
 	.deregister_fd = epoll_deregister_fd,
 	.waker_new = epoll_waker_new,
-	.waker_wake = epoll_waker_wake,
-	.waker_free = epoll_waker_free,
+	.waker_wake = mio_notify_waker_wake,
+	.waker_free = mio_notify_waker_free,
 };

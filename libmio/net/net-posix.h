@@ -9,8 +9,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* Apple: SO_NOSIGPIPE is set on the socket instead */
+/* Apple: every socket libmio creates or accepts has SO_NOSIGPIPE instead, as mio (Rust's
+ * std) does there; the macOS 11 SDK defines MSG_NOSIGNAL, but std does not rely on it. */
+#if defined(MSG_NOSIGNAL) && !defined(__APPLE__)
+#define MIO_MSG_NOSIGNAL MSG_NOSIGNAL
+#else
+#define MIO_MSG_NOSIGNAL 0
 #endif
 
 /* What a non-blocking connect() that has started but not finished fails with. */
@@ -43,14 +47,14 @@ int mio__socketpair(int type, mio_fd_t *ret_a, mio_fd_t *ret_b);
 static inline ssize_t
 mio__os_send(mio_fd_t fd, const void *buf, size_t len)
 {
-	return send(fd, buf, len, MSG_NOSIGNAL);
+	return send(fd, buf, len, MIO_MSG_NOSIGNAL);
 }
 
 static inline ssize_t
 mio__os_send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr *addr,
 		socklen_t addr_len)
 {
-	return sendto(fd, buf, len, MSG_NOSIGNAL, addr, addr_len);
+	return sendto(fd, buf, len, MIO_MSG_NOSIGNAL, addr, addr_len);
 }
 
 static inline ssize_t
@@ -81,7 +85,7 @@ mio__os_writev(mio_fd_t fd, const mio_iovec_t *iov, int iovcnt)
 		.msg_iov = (struct iovec *)iov,
 		.msg_iovlen = iovcnt,
 	};
-	return sendmsg(fd, &msg, MSG_NOSIGNAL);
+	return sendmsg(fd, &msg, MIO_MSG_NOSIGNAL);
 }
 
 #endif

@@ -23,9 +23,9 @@ mio_unix_addr_from_pathname(const char *path, struct mio_unix_addr *ret)
 MIO_API int
 mio_unix_addr_from_abstract(const void *name, size_t name_len, struct mio_unix_addr *ret)
 {
-#ifdef __linux__
 	mio_return_val_if_fail((name || name_len == 0) && ret, -EINVAL);
 	mio_return_val_if_fail(name_len < SUN_PATH_SIZE, -EINVAL);
+#ifdef __linux__
 	memset(ret, 0, sizeof(*ret));
 	ret->addr.sun_family = AF_UNIX;
 	if (name_len)
@@ -33,7 +33,8 @@ mio_unix_addr_from_abstract(const void *name, size_t name_len, struct mio_unix_a
 	ret->len = (socklen_t)(SUN_PATH_OFFSET + 1 + name_len);
 	return 0;
 #else
-	return -EAFNOSUPPORT;
+	/* No abstract namespace: a leading NUL would name an odd path, not this. */
+	return -ENOTSUP;
 #endif
 }
 

@@ -73,7 +73,8 @@ int mio__sys_backend_dir(char *buf, size_t size);
 bool mio__sys_path_is_absolute(const char *path);
 /* Copies the environment variable name into buf. -ENOENT if it is unset, -ENAMETOOLONG if
  * it does not fit. POSIX ignores the environment in setuid and setgid programs
- * (secure_getenv); Windows has no such programs, so there it is a plain read (UTF-8). */
+ * (secure_getenv, or issetugid() where that is the system's test); Windows has no such
+ * programs, so there it is a plain read (UTF-8). */
 int mio__sys_getenv(const char *name, char *buf, size_t size);
 /* Calls fn(name, ctx) for every entry of dir (UTF-8 names, "." and ".." included) until fn
  * returns a negative value, which is then returned. -errno of opening dir (-ENOENT,

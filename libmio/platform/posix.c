@@ -195,8 +195,11 @@ mio__sys_path_is_absolute(const char *path)
 int
 mio__sys_getenv(const char *name, char *buf, size_t size)
 {
-#ifdef HAVE_SECURE_GETENV
+#if defined(HAVE_SECURE_GETENV)
 	const char *value = secure_getenv(name);
+#elif defined(HAVE_ISSETUGID)
+	/* macOS and the BSDs: also true after a set-id program dropped its privileges. */
+	const char *value = issetugid() ? NULL : getenv(name);
 #else
 	const char *value = getuid() != geteuid() || getgid() != getegid() ? NULL : getenv(name);
 #endif

@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /* Counts the calling thread's heap allocations between start and stop
- * (counting-allocator.c on ELF, counting-allocator-windows.c on Windows). */
+ * (counting-allocator.c on ELF, counting-allocator-windows.c on Windows,
+ * counting-allocator-darwin.c on macOS). */
 void alloc_count_start(void);
 size_t alloc_count_stop(void);
 

@@ -280,3 +280,43 @@ MT_TEST(events, small_buffer_wake_starves_no_fd)
 	mio_events_free(events);
 	mio_poll_free(poll);
 }
+
+/* The accessors on the flag words the backends write: mio 0.8.11's answers (mio-reference
+ * 1.3) for epoll's bits, and for the words the kqueue backend makes of a kevent (filter,
+ * EV_EOF, fflags), mio's kqueue answers. */
+MT_TEST(events, accessors_decide_as_mio)
+{
+	enum { R = 1, W = 2, ERR = 4, RC = 8, WC = 16, PRI = 32 };
+	static const struct {
+		const char *what;
+		uint32_t flags;
+		unsigned expect;
+	} cases[] = {
+		{ "EPOLLIN", MIO_EVENT_IN, R },
+		{ "EPOLLIN|EPOLLRDHUP", MIO_EVENT_IN | MIO_EVENT_RDHUP, R | RC },
+		{ "EPOLLOUT", MIO_EVENT_OUT, W },
+		{ "EPOLLOUT|EPOLLERR|EPOLLHUP", MIO_EVENT_OUT | MIO_EVENT_ERR | MIO_EVENT_HUP,
+		  W | ERR | RC | WC },
+		{ "EPOLLERR (pipe reader gone)", MIO_EVENT_ERR, ERR | WC },
+		{ "EPOLLPRI", MIO_EVENT_PRI, R | PRI },
+		{ "EVFILT_READ", MIO_EVENT_IN, R },
+		{ "EVFILT_READ+EV_EOF", MIO_EVENT_IN | MIO_EVENT_RDHUP, R | RC },
+		{ "EVFILT_READ+EV_EOF+fflags", MIO_EVENT_IN | MIO_EVENT_RDHUP | MIO_EVENT_ERR,
+		  R | RC | ERR },
+		{ "EVFILT_WRITE", MIO_EVENT_OUT, W },
+		{ "EVFILT_WRITE+EV_EOF", MIO_EVENT_OUT | MIO_EVENT_WRHUP, W | WC },
+		{ "EVFILT_WRITE+EV_EOF+fflags", MIO_EVENT_OUT | MIO_EVENT_WRHUP | MIO_EVENT_ERR,
+		  W | WC | ERR },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mio_event e = { .flags = cases[i].flags, .token = 1 };
+		unsigned got = (mio_event_is_readable(&e) ? R : 0) |
+			       (mio_event_is_writable(&e) ? W : 0) |
+			       (mio_event_is_error(&e) ? ERR : 0) |
+			       (mio_event_is_read_closed(&e) ? RC : 0) |
+			       (mio_event_is_write_closed(&e) ? WC : 0) |
+			       (mio_event_is_priority(&e) ? PRI : 0);
+		mt_assert(got == cases[i].expect, "%s: accessors say %#x, mio says %#x",
+			  cases[i].what, got, cases[i].expect);
+	}
+}

@@ -462,13 +462,14 @@ MT_TEST(poll, poll_fd)
 	if (strcmp(mt_backend(), "poll") == 0 || strcmp(mt_backend(), "afd") == 0) {
 		/* Nothing to nest: a user-space set / an I/O completion port, not an fd. */
 		mt_assert_err(r, -ENOTSUP);
-#if !defined(_WIN32) /* epoll and its fd are Linux's */
-	} else if (strcmp(mt_backend(), "epoll") == 0) {
+#if !defined(_WIN32) /* no epoll or kqueue there */
+	} else if (strcmp(mt_backend(), "epoll") == 0 || strcmp(mt_backend(), "kqueue") == 0) {
 		mt_assert_ok(r);
 		mt_assert(fd >= 0, "mio_poll_fd gave fd %d", fd);
 		int fl = fcntl(fd, F_GETFD);
 		mt_assert(fl >= 0 && (fl & FD_CLOEXEC), "selector fd %d must be close-on-exec", fd);
-		/* The nested-loop use: the epoll fd polls readable once a source is ready. */
+		/* The nested-loop use: the epoll or kqueue fd polls readable once a source is
+		 * ready (mio's kqueue test does_not_register_rw nests a kqueue likewise). */
 		mio_fd_t fds[2];
 		readable_pipe(fds);
 		mt_assert_ok(mio_registry_register(mio_poll_registry(poll), fds[0], ID1,

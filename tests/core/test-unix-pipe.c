@@ -268,7 +268,7 @@ spawn_cat(mio_fd_t *sender, mio_fd_t *receiver, bool blocking_stdout)
 	mio_fd_t in[2], out[2];
 	mt_pipe(in);
 	if (blocking_stdout)
-		mt_assert(pipe2(out, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+		mt_pipe_cloexec(out);
 	else
 		mt_pipe(out);
 	/* The child's ends must block, as a child's stdio normally does. */

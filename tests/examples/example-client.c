@@ -13,6 +13,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <crt_externs.h> /* environ: glibc declares it in <unistd.h>, macOS does not */
+#define environ (*_NSGetEnviron())
+#endif
 
 
 static pid_t server_pid;
@@ -67,7 +71,11 @@ connect_to(int type, int port)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+#ifdef SOCK_CLOEXEC
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+#else
+	int fd = socket(AF_INET, type, 0); /* macOS: no SOCK_CLOEXEC, and nothing execs here */
+#endif
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		die("connect");
 	return fd;

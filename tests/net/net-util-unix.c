@@ -130,7 +130,12 @@ mt_unique_abstract_addr(char *name, size_t size)
 	int n = snprintf(name, size, "mio-abstract-uds-%ld-%u", (long)getpid(), counter++);
 	mt_assert(n > 0 && (size_t)n < size, "abstract name buffer too small");
 	struct mio_unix_addr addr;
+#ifdef __linux__
 	mt_assert_ok(mio_unix_addr_from_abstract(name, (size_t)n, &addr));
+#else
+	mt_assert_err(mio_unix_addr_from_abstract(name, (size_t)n, &addr), -ENOTSUP);
+	mt_skip("no abstract Unix socket namespace on this system");
+#endif
 	return addr;
 }
 
@@ -189,7 +194,7 @@ peer_unix_sockaddr(const char *name, struct sockaddr_un *sun)
 int
 mt_peer_unix_socket(int type)
 {
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	int fd = mt_os_socket(AF_UNIX, type);
 	mt_peer_sys(fd);
 	return fd;
 }

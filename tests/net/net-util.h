@@ -184,7 +184,8 @@ mio_fd_t mt_unix_datagram(const char *path);
 mio_fd_t mt_adopt(int fd);
 
 /* An abstract address with a name unique to this test ("mio-abstract-uds-<pid>-<n>"),
- * also written NUL-terminated to name. */
+ * also written NUL-terminated to name. Where there is no abstract namespace (macOS, the
+ * BSDs) it checks that libmio says -ENOTSUP and skips the test. */
 struct mio_unix_addr mt_unique_abstract_addr(char *name, size_t size);
 /* getsockname / getpeername through libmio; fail the test on error. */
 struct mio_unix_addr mt_unix_local_addr(mio_fd_t fd);

@@ -48,7 +48,7 @@ expect_one_closed_event(struct mio_poll *poll, struct mio_events *events, mio_to
 static void
 std_pipe(int fds[2])
 {
-	mt_assert(pipe2(fds, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+	mt_pipe_cloexec(fds);
 }
 
 /* Command::new("cat").stdin(piped()).stdout(piped()).spawn(): returns the pid, the

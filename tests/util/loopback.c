@@ -14,6 +14,7 @@ mt_loopback_usable(int family, char *why, size_t size)
 #else
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -64,7 +65,10 @@ mt_loopback_usable(int family, char *why, size_t size)
 		len = sizeof(*sin6);
 		name = "::1";
 	}
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* Blocking is fine (poll() waits first); fcntl, as macOS has no SOCK_CLOEXEC. */
+	int fd = socket(family, SOCK_DGRAM, 0);
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	const char *failed = fd < 0 ? "socket" : try_echo(fd, &ss, len);
 	int err = errno;
 	if (fd >= 0)

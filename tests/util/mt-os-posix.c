@@ -39,6 +39,7 @@ mt_thread_join(struct mt_thread *thread)
 	free(thread);
 }
 
+#if defined(_POSIX_BARRIERS) && _POSIX_BARRIERS > 0
 struct mt_barrier {
 	pthread_barrier_t barrier;
 };
@@ -64,6 +65,49 @@ mt_barrier_free(struct mt_barrier *barrier)
 	pthread_barrier_destroy(&barrier->barrier);
 	free(barrier);
 }
+#else
+/* macOS has no pthread barriers: a lock, a condition variable and a round counter. */
+struct mt_barrier {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned count, waiting, round;
+};
+
+struct mt_barrier *
+mt_barrier_new(unsigned count)
+{
+	struct mt_barrier *b = malloc(sizeof(*b));
+	mt_assert(b != NULL && pthread_mutex_init(&b->lock, NULL) == 0 &&
+			  pthread_cond_init(&b->cond, NULL) == 0,
+		  "barrier: out of memory");
+	b->count = count;
+	b->waiting = b->round = 0;
+	return b;
+}
+
+void
+mt_barrier_wait(struct mt_barrier *barrier)
+{
+	pthread_mutex_lock(&barrier->lock);
+	unsigned round = barrier->round;
+	if (++barrier->waiting == barrier->count) {
+		barrier->waiting = 0;
+		barrier->round++;
+		pthread_cond_broadcast(&barrier->cond);
+	}
+	while (round == barrier->round)
+		pthread_cond_wait(&barrier->cond, &barrier->lock);
+	pthread_mutex_unlock(&barrier->lock);
+}
+
+void
+mt_barrier_free(struct mt_barrier *barrier)
+{
+	pthread_cond_destroy(&barrier->cond);
+	pthread_mutex_destroy(&barrier->lock);
+	free(barrier);
+}
+#endif
 
 int64_t
 mt_now_ns(void)
@@ -103,13 +147,22 @@ mt_os_is_wine(void)
 int
 mt_open_handle_count(void)
 {
+	int n = 0;
+#ifdef __linux__
 	DIR *d = opendir("/proc/self/fd");
 	mt_assert(d != NULL, "opendir /proc/self/fd");
-	int n = 0;
 	for (struct dirent *e; (e = readdir(d));)
 		if (e->d_name[0] != '.')
 			n++;
 	closedir(d);
+#else
+	/* No /proc: ask every fd number below the limit (65536 at most: numbers are handed
+	 * out lowest first, so a leak shows below it). */
+	long max = sysconf(_SC_OPEN_MAX);
+	for (int fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+#endif
 	return n;
 }
 
@@ -122,16 +175,44 @@ mt_module_is_loaded(const char *path)
 	return h != NULL;
 }
 
+/* Where there is no SOCK_CLOEXEC, accept4 or pipe2 (macOS), the flags are set right
+ * after the call; errors come back as from a raw call (-1, errno), for helper threads. */
+#if !defined(SOCK_CLOEXEC) || !defined(SOCK_NONBLOCK) || !defined(MT_HAVE_ACCEPT4) ||          \
+	!defined(MT_HAVE_PIPE2)
+static int
+set_flags(int fd, bool nonblocking)
+{
+	if (fd < 0)
+		return fd;
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    (nonblocking && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+#endif
+
 mio_fd_t
 mt_os_socket(int family, int type)
 {
+#ifdef SOCK_CLOEXEC
 	return socket(family, type | SOCK_CLOEXEC, 0);
+#else
+	return set_flags(socket(family, type, 0), false);
+#endif
 }
 
 mio_fd_t
 mt_os_accept(mio_fd_t listener)
 {
+#ifdef MT_HAVE_ACCEPT4
 	return accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+#else
+	return set_flags(accept(listener, NULL, NULL), false);
+#endif
 }
 
 static int
@@ -223,14 +304,40 @@ mt_assert_nonblocking_cloexec(mio_fd_t fd)
 void
 mt_socketpair(int type, mio_fd_t fds[2])
 {
-	mt_assert(socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0,
-		  "socketpair: %s", strerror(errno));
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+	int r = socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds);
+#else
+	int r = socketpair(AF_UNIX, type, 0, fds);
+	if (r == 0 && (set_flags(fds[0], true) < 0 || set_flags(fds[1], true) < 0))
+		r = -1; /* (a leak in a failing test) */
+#endif
+	mt_assert(r == 0, "socketpair: %s", strerror(errno));
+}
+
+/* pipe2(O_CLOEXEC, and O_NONBLOCK if asked). */
+static void
+pipe_with(int fds[2], bool nonblocking)
+{
+#ifdef MT_HAVE_PIPE2
+	int r = pipe2(fds, O_CLOEXEC | (nonblocking ? O_NONBLOCK : 0));
+#else
+	int r = pipe(fds);
+	if (r == 0 && (set_flags(fds[0], nonblocking) < 0 || set_flags(fds[1], nonblocking) < 0))
+		r = -1;
+#endif
+	mt_assert(r == 0, "pipe: %s", strerror(errno));
 }
 
 void
 mt_pipe(mio_fd_t fds[2])
 {
-	mt_assert(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+	pipe_with(fds, true);
+}
+
+void
+mt_pipe_cloexec(int fds[2])
+{
+	pipe_with(fds, false);
 }
 
 static struct rlimit saved_nofile;

@@ -91,6 +91,14 @@ void mt_pipe(mio_fd_t fds[2]);
 int mt_fd_lowest_free(void);
 void mt_fd_limit_set(unsigned long n);
 void mt_fd_limit_restore(void);
+/* A blocking, close-on-exec pipe, as Rust's std::process makes them. */
+void mt_pipe_cloexec(int fds[2]);
+/* environ, for posix_spawn: glibc declares it in <unistd.h> (_GNU_SOURCE), macOS only
+ * through _NSGetEnviron(). */
+#ifdef __APPLE__
+#include <crt_externs.h>
+#define environ (*_NSGetEnviron())
+#endif
 #endif
 
 #endif

@@ -69,6 +69,10 @@ struct mio_event {
 #define MIO_EVENT_AIO 0x00010000u
 /** kqueue EVFILT_LIO; never on Linux. */
 #define MIO_EVENT_LIO 0x00020000u
+/** kqueue EVFILT_WRITE with EV_EOF; never on Linux. The write side's RDHUP: Linux's bits
+ * cannot say "write closed" without also saying "read closed" (HUP) or "error" (OUT|ERR),
+ * which kqueue reports apart. */
+#define MIO_EVENT_WRHUP 0x00040000u
 
 /** The token of the registration (or waker) the event is for. mio: `Event::token`. */
 static inline mio_token_t
@@ -108,13 +112,14 @@ mio_event_is_read_closed(const struct mio_event *e)
 	       (f & (MIO_EVENT_IN | MIO_EVENT_RDHUP)) == (MIO_EVENT_IN | MIO_EVENT_RDHUP);
 }
 
-/** The write side is closed: hang-up, an error on a writable socket, or (a lone error)
- * the read end of a pipe closed. mio: `Event::is_write_closed`. */
+/** The write side is closed: hang-up, kqueue's write-side end of file (WRHUP), an error on
+ * a writable socket, or (a lone error) the read end of a pipe closed.
+ * mio: `Event::is_write_closed`. */
 static inline bool
 mio_event_is_write_closed(const struct mio_event *e)
 {
 	uint32_t f = e->flags;
-	return (f & MIO_EVENT_HUP) != 0 ||
+	return (f & (MIO_EVENT_HUP | MIO_EVENT_WRHUP)) != 0 ||
 	       (f & (MIO_EVENT_OUT | MIO_EVENT_ERR)) == (MIO_EVENT_OUT | MIO_EVENT_ERR) ||
 	       f == MIO_EVENT_ERR; /* the read end of a pipe closed */
 }

@@ -77,8 +77,9 @@ MIO_BEGIN_DECLS
  * socklen_t *ret_len). Unix sockets use struct mio_unix_addr instead (mio_unix_address(3)).
  *
  * @par Signals
- * Sends on sockets use MSG_NOSIGNAL (SO_NOSIGPIPE where that is missing), so a closed peer
- * gives -EPIPE, never SIGPIPE. Pipes have no such flag: writing to a pipe whose read end is
+ * Sends on sockets use MSG_NOSIGNAL, so a closed peer gives -EPIPE, never SIGPIPE. On macOS
+ * and iOS every socket libmio creates or accepts has SO_NOSIGPIPE instead (as in mio); a
+ * socket created elsewhere needs it set by its creator. Pipes have no such flag: writing to a pipe whose read end is
  * closed raises SIGPIPE unless the process ignores or blocks it (Rust ignores it at
  * startup); with SIGPIPE ignored it returns -EPIPE. Windows has no SIGPIPE.
  *
@@ -899,8 +900,9 @@ MIO_API int mio_unix_addr_from_pathname(const char *path, struct mio_unix_addr *
  * @retval 0 success.
  * @retval -EINVAL @p ret is NULL, @p name is NULL with @p name_len > 0, or
  *         @p name_len > sizeof(sun_path) - 1.
- * @retval -EAFNOSUPPORT on systems without abstract sockets (all but Linux), whatever the
- *         arguments.
+ * @retval -ENOTSUP on systems without an abstract namespace (macOS, the BSDs: there a
+ *         leading NUL is just an odd path, so libmio refuses rather than binding something
+ *         else); the argument checks come first.
  *
  * Thread-safe. mio: none in 0.8 (std's `SocketAddrExt::from_abstract_name`).
  */

@@ -18,6 +18,9 @@
  *  - poll: the state is copied (the child sees the registrations as they were) but its
  *    notifier and waker fds are shared with the parent, so wakes and re-arms of one
  *    interrupt the other's poll. mio_poll_free() closes the child's copies only.
+ *  - kqueue: fork() gives the child no kqueue (macOS and the BSDs), so an inherited poll
+ *    watches nothing. mio_poll_free() (and mio_waker_free()) do not close the number in
+ *    the child, where it may be one of the child's own fds by then.
  * The registered fds themselves are shared open files, as after any fork().
  */
 #ifndef MIO_POLL_H
