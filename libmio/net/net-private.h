@@ -43,7 +43,7 @@ mio__send(mio_fd_t fd, const void *buf, size_t len)
 static inline ssize_t
 mio__recv(mio_fd_t fd, void *buf, size_t len, int flags)
 {
-	return mio__io(fd, mio__os_recv_from(fd, buf, len, flags, NULL, NULL), MIO_INTEREST_READABLE);
+	return mio__io(fd, mio__os_recv(fd, buf, len, flags), MIO_INTEREST_READABLE);
 }
 
 /* libmio's short-read rule for stream sockets and pipes: a read that returns 0 < r < len

@@ -46,6 +46,13 @@ mio__os_send_to(mio_fd_t fd, const void *buf, size_t len, const struct sockaddr 
 	return sendto(fd, buf, mio__os_len(len), 0, addr, addr_len);
 }
 
+/* recv where no address is wanted, as a raw program calls it (the same syscall). */
+static inline ssize_t
+mio__os_recv(mio_fd_t fd, void *buf, size_t len, int flags)
+{
+	return recv(fd, buf, mio__os_len(len), flags);
+}
+
 static inline ssize_t
 mio__os_recv_from(mio_fd_t fd, void *buf, size_t len, int flags, struct sockaddr *addr,
 		  socklen_t *addr_len)

@@ -8,7 +8,7 @@
 static __attribute__((noinline)) ssize_t
 recv_emulated(mio_fd_t fd, void *buf, size_t len)
 {
-	return mio__read_result(fd, mio__os_recv_from(fd, buf, len, 0, NULL, NULL), len);
+	return mio__read_result(fd, mio__os_recv(fd, buf, len, 0), len);
 }
 
 static __attribute__((noinline)) ssize_t
@@ -28,7 +28,7 @@ mio_stream_read(mio_fd_t fd, void *buf, size_t len)
 {
 	if (mio__edges_emulated())
 		return recv_emulated(fd, buf, len);
-	return mio__io_result(mio__os_recv_from(fd, buf, len, 0, NULL, NULL));
+	return mio__io_result(mio__os_recv(fd, buf, len, 0));
 }
 
 MIO_API ssize_t
