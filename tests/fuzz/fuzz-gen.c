@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Operation sequences from a seed (splitmix64: the same on every platform), and their text. */
 #include "fuzz.h"
+#include "fuzz-os.h"
 
 #include <stdio.h>
 
@@ -19,7 +20,7 @@ static const uint8_t weight[FUZZ_OP_TYPES] = {
 	[FUZZ_REREGISTER] = 6, [FUZZ_DEREGISTER] = 4, [FUZZ_READ] = 10,
 	[FUZZ_DRAIN] = 5,    [FUZZ_WRITE] = 12,     [FUZZ_FILL] = 2,
 	[FUZZ_SHUTDOWN] = 2, [FUZZ_WAKE] = 4,       [FUZZ_POLL] = 14,
-	[FUZZ_POLL_SMALL] = 4, [FUZZ_CLOSED_NUMBER] = 2, [FUZZ_DEVNULL] = 1,
+	[FUZZ_POLL_SMALL] = 4, [FUZZ_CLOSED_NUMBER] = 2, [FUZZ_UNPOLLABLE] = 1,
 };
 
 static const uint32_t sizes[] = { 1, 7, 100, 1000, 4096, 16384, 65536 };
@@ -48,8 +49,6 @@ fuzz_generate(uint64_t seed, struct fuzz_op *ops, size_t n)
 	}
 }
 
-static const char *const kind_name[FUZZ_KINDS] = { "unix stream pair", "unix datagram pair",
-						   "pipe", "udp pair" };
 static const char *const interest_name[3] = { "R", "W", "R|W" };
 static const char *const how_name[3] = { "read", "write", "both" };
 static const char *const closed_name[3] = { "register", "reregister", "deregister" };
@@ -60,7 +59,7 @@ fuzz_format(const struct fuzz_op *op, char *buf, size_t size)
 	unsigned s = op->slot, e = op->end;
 	switch (op->type) {
 	case FUZZ_CREATE:
-		snprintf(buf, size, "create %u: %s", s, kind_name[op->arg % FUZZ_KINDS]);
+		snprintf(buf, size, "create %u: %s", s, fuzz_kinds[op->arg % fuzz_kind_count].name);
 		break;
 	case FUZZ_CLOSE:
 		snprintf(buf, size, "mio_close %u.%u", s, e);
@@ -101,8 +100,8 @@ fuzz_format(const struct fuzz_op *op, char *buf, size_t size)
 		snprintf(buf, size, "%s of the closed number of %u.%u", closed_name[op->arg % 3], s,
 			 e);
 		break;
-	case FUZZ_DEVNULL:
-		snprintf(buf, size, "register /dev/null");
+	case FUZZ_UNPOLLABLE:
+		snprintf(buf, size, "register %s", fuzz_os_unpollable_name);
 		break;
 	default:
 		snprintf(buf, size, "unknown op %u", op->type);

@@ -5,20 +5,18 @@
  * subsequence of a sequence is a sequence too: that is what lets fuzz-shrink.c cut it. */
 #include "fuzz.h"
 #include "fuzz-oracle.h"
+#include "fuzz-os.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <mio/mio.h>
 #include <mio/net.h>
 
 #include "loopback.h"
+#include "mt-printf.h"
 
 #define WAKER_TOKEN ((mio_token_t)UINTPTR_MAX)
 #define CAPACITY (FUZZ_SLOTS * 2 + 1)  /* every registration and the waker */
@@ -30,7 +28,7 @@ struct end {
 };
 
 struct slot {
-	uint8_t kind;
+	uint8_t kind; /* index in fuzz_kinds[] */
 	struct end end[2];
 };
 
@@ -40,7 +38,33 @@ struct reg {
 	mio_token_t token;
 	mio_interest_t interest;
 	bool armed_read, armed_write; /* must be reported when ready (see fuzz.h) */
+	uint8_t late; /* full polls that may still miss its directions (struct traits) */
 };
+
+/* What mio's contract leaves to the backend, and the model must know (docs/testing.md):
+ *  - wakes_coalesce: epoll's eventfd, the poll backend's pipe and kqueue's EVFILT_USER
+ *    report every wake before a poll as one event. afd posts a completion packet per wake,
+ *    as mio's Windows waker does: one event per wake, never more events than wakes.
+ *  - late_polls: how many full polls after a registry call or libmio I/O on an end may miss
+ *    its armed directions. 0, but 1 on afd: a change to a socket whose AFD poll is out
+ *    (reregister; a re-arm after -EAGAIN or a short read, which the model does not see)
+ *    cancels that poll at the next select, which absorbs the cancelled completion, and the
+ *    poll that watches the new bits, every direction's, starts at the select after; a
+ *    small poll may leave the cancelled completion queued for the next full one. mio's
+ *    Windows selector does the same with any finite timeout (one select2 a call): Windows
+ *    too, not a Wine quirk. A poll that never comes (a skipped re-arm) is still caught. */
+struct traits {
+	bool wakes_coalesce;
+	uint8_t late_polls;
+};
+
+static struct traits
+traits_of(const char *backend)
+{
+	if (strcmp(backend, "afd") == 0)
+		return (struct traits){ .wakes_coalesce = false, .late_polls = 1 };
+	return (struct traits){ .wakes_coalesce = true, .late_polls = 0 };
+}
 
 struct backend {
 	const char *name;
@@ -48,7 +72,8 @@ struct backend {
 	struct mio_events *events;
 	struct mio_events *small[3]; /* room for 1, 2, 3 */
 	struct mio_waker *waker;
-	bool wake_pending;
+	unsigned wakes_pending; /* not reported yet; at most 1 where wakes coalesce */
+	struct traits traits;
 	struct reg reg[FUZZ_SLOTS][2];
 };
 
@@ -56,7 +81,7 @@ struct world {
 	struct slot slot[FUZZ_SLOTS];
 	struct backend b[FUZZ_MAX_BACKENDS];
 	size_t nb;
-	bool udp_usable;
+	bool loopback_usable;
 	uint64_t generation; /* makes every registration's token new */
 	size_t op_index;
 	struct fuzz_stats *st;
@@ -64,7 +89,7 @@ struct world {
 	char buf[IO_MAX];
 };
 
-static bool __attribute__((format(printf, 4, 5)))
+static bool MT_PRINTF(4, 5)
 diverge(struct world *w, const struct backend *b, const char *rule, const char *fmt, ...)
 {
 	struct fuzz_divergence *d = w->div;
@@ -89,48 +114,15 @@ token_of(uint64_t generation, unsigned slot, unsigned end)
 
 /* ---- Creating and closing pairs ---- */
 
-static int
-udp_pair(mio_fd_t *a, mio_fd_t *b)
-{
-	struct sockaddr_in any = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr_storage sa, sb;
-	socklen_t la, lb;
-	int r = mio_udp_bind((struct sockaddr *)&any, sizeof(any), a);
-	if (r < 0)
-		return r;
-	if ((r = mio_udp_bind((struct sockaddr *)&any, sizeof(any), b)) < 0 ||
-	    (r = mio_socket_local_addr(*a, &sa, &la)) < 0 ||
-	    (r = mio_socket_local_addr(*b, &sb, &lb)) < 0 ||
-	    (r = mio_udp_connect(*a, (struct sockaddr *)&sb, lb)) < 0 ||
-	    (r = mio_udp_connect(*b, (struct sockaddr *)&sa, la)) < 0) {
-		mio_close(*a);
-		mio_close(*b);
-	}
-	return r;
-}
-
 static bool
 op_create(struct world *w, const struct fuzz_op *op)
 {
 	struct slot *s = &w->slot[op->slot];
-	uint8_t kind = op->arg % FUZZ_KINDS;
-	if (s->end[0].open || s->end[1].open || (kind == FUZZ_UDP_PAIR && !w->udp_usable))
+	uint8_t kind = op->arg % fuzz_kind_count;
+	if (s->end[0].open || s->end[1].open || (fuzz_kinds[kind].loopback && !w->loopback_usable))
 		return true;
 	mio_fd_t a, b;
-	int r;
-	switch (kind) {
-	case FUZZ_STREAM_PAIR:
-		r = mio_unix_stream_pair(&a, &b);
-		break;
-	case FUZZ_DGRAM_PAIR:
-		r = mio_unix_datagram_pair(&a, &b);
-		break;
-	case FUZZ_PIPE:
-		r = mio_pipe_new(&b, &a); /* end 0 reads, end 1 writes */
-		break;
-	default:
-		r = udp_pair(&a, &b);
-	}
+	int r = fuzz_kinds[kind].pair(&a, &b);
 	if (r < 0)
 		return diverge(w, NULL, "setup", "creating a pair failed: %s", mio_strerror(r));
 	*s = (struct slot){ .kind = kind, .end = { { a, true }, { b, true } } };
@@ -160,10 +152,11 @@ static const mio_interest_t interests[3] = { MIO_INTEREST_READABLE, MIO_INTEREST
 					     MIO_INTEREST_READABLE | MIO_INTEREST_WRITABLE };
 
 static void
-arm(struct reg *g)
+arm(struct reg *g, uint8_t late_polls)
 {
 	g->armed_read = (g->interest & MIO_INTEREST_READABLE) != 0;
 	g->armed_write = (g->interest & MIO_INTEREST_WRITABLE) != 0;
+	g->late = late_polls;
 }
 
 static bool
@@ -210,19 +203,20 @@ op_registry(struct world *w, const struct fuzz_op *op)
 			return false;
 		if (rc == 0 && op->type != FUZZ_DEREGISTER) {
 			*g = (struct reg){ .on = true, .token = token, .interest = interest };
-			arm(g);
+			arm(g, b->traits.late_polls);
 		}
 	}
 	return true;
 }
 
-/* A number that is no fd now: a closed end's (unless reused meanwhile), else INT_MAX. */
+/* A number that is no fd now: a closed end's (unless reused meanwhile), else one that
+ * never is (fuzz-os.h). */
 static bool
 op_closed_number(struct world *w, const struct fuzz_op *op)
 {
 	const struct end *e = &w->slot[op->slot].end[op->end];
-	bool closed = !e->open && mio_fd_is_valid(e->fd) && fcntl(e->fd, F_GETFD) < 0;
-	mio_fd_t fd = closed ? e->fd : INT_MAX;
+	bool closed = !e->open && mio_fd_is_valid(e->fd) && !fuzz_os_is_open(e->fd);
+	mio_fd_t fd = closed ? e->fd : fuzz_os_never_open();
 	static const char *const call[3] = { "register", "reregister", "deregister" };
 	w->st->ops++;
 	for (size_t i = 0; i < w->nb; i++) {
@@ -245,19 +239,21 @@ op_closed_number(struct world *w, const struct fuzz_op *op)
 }
 
 static bool
-op_devnull(struct world *w)
+op_unpollable(struct world *w)
 {
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return diverge(w, NULL, "setup", "open /dev/null: %s", strerror(errno));
+	mio_fd_t fd;
+	int r = fuzz_os_unpollable_open(&fd);
+	if (r < 0)
+		return diverge(w, NULL, "setup", "open %s: %s", fuzz_os_unpollable_name,
+			       mio_strerror(r));
 	w->st->ops++;
 	bool ok = true;
 	for (size_t i = 0; i < w->nb && ok; i++)
-		ok = check_rc(w, &w->b[i], "register /dev/null",
+		ok = check_rc(w, &w->b[i], "register of an unpollable handle",
 			      mio_registry_register(mio_poll_registry(w->b[i].poll), fd, 1,
 						    MIO_INTEREST_READABLE),
 			      -EPERM);
-	close(fd);
+	fuzz_os_unpollable_close(fd);
 	return ok;
 }
 
@@ -283,48 +279,21 @@ io_would_block(struct world *w, const struct fuzz_op *op, mio_fd_t fd, bool writ
 	}
 }
 
-static ssize_t
-do_read(struct world *w, const struct slot *s, mio_fd_t fd, size_t len)
-{
-	switch (s->kind) {
-	case FUZZ_STREAM_PAIR:
-		return mio_stream_read(fd, w->buf, len);
-	case FUZZ_DGRAM_PAIR:
-		return mio_unix_datagram_recv(fd, w->buf, len);
-	case FUZZ_PIPE:
-		return mio_pipe_read(fd, w->buf, len);
-	default:
-		return mio_udp_recv(fd, w->buf, len);
-	}
-}
-
-static ssize_t
-do_write(struct world *w, const struct slot *s, mio_fd_t fd, size_t len)
-{
-	switch (s->kind) {
-	case FUZZ_STREAM_PAIR:
-		return mio_stream_write(fd, w->buf, len);
-	case FUZZ_DGRAM_PAIR:
-		return mio_unix_datagram_send(fd, w->buf, len < 4096 ? len : 4096);
-	case FUZZ_PIPE:
-		return mio_pipe_write(fd, w->buf, len);
-	default:
-		return mio_udp_send(fd, w->buf, len < 8192 ? len : 8192);
-	}
-}
-
 /* Reads (write false) or writes once, or repeatedly until it would block or fails. */
 static bool
 op_io(struct world *w, const struct fuzz_op *op, bool write, bool repeat)
 {
 	const struct slot *s = &w->slot[op->slot];
 	const struct end *e = &s->end[op->end];
-	if (!e->open || (s->kind == FUZZ_PIPE && op->end != (write ? 1 : 0)))
+	const struct fuzz_kind *k = &fuzz_kinds[s->kind];
+	if (!e->open || (k->one_way && op->end != (write ? 1 : 0)))
 		return true;
 	w->st->ops++;
+	for (size_t i = 0; i < w->nb; i++) /* the backend may re-arm (struct traits) */
+		w->b[i].reg[op->slot][op->end].late = w->b[i].traits.late_polls;
 	size_t len = repeat ? IO_MAX : op->size;
 	for (unsigned i = 0; i < (repeat ? 512u : 1u); i++) {
-		ssize_t r = write ? do_write(w, s, e->fd, len) : do_read(w, s, e->fd, len);
+		ssize_t r = write ? k->write(e->fd, w->buf, len) : k->read(e->fd, w->buf, len);
 		if (r == -EAGAIN)
 			io_would_block(w, op, e->fd, write);
 		if (r <= 0)
@@ -337,7 +306,7 @@ static bool
 op_shutdown(struct world *w, const struct fuzz_op *op)
 {
 	const struct slot *s = &w->slot[op->slot];
-	if (!s->end[op->end].open || s->kind == FUZZ_PIPE)
+	if (!s->end[op->end].open || fuzz_kinds[s->kind].one_way)
 		return true;
 	static const enum mio_shutdown how[3] = { MIO_SHUTDOWN_READ, MIO_SHUTDOWN_WRITE,
 						  MIO_SHUTDOWN_BOTH };
@@ -355,7 +324,8 @@ op_wake(struct world *w)
 	for (size_t i = 0; i < w->nb; i++) {
 		if (!check_rc(w, &w->b[i], "wake", mio_waker_wake(w->b[i].waker), 0))
 			return false;
-		w->b[i].wake_pending = true;
+		struct backend *b = &w->b[i];
+		b->wakes_pending = b->traits.wakes_coalesce ? 1 : b->wakes_pending + 1;
 	}
 	return true;
 }
@@ -364,19 +334,19 @@ op_wake(struct world *w)
 #define WRITEISH (MIO_EVENT_OUT | MIO_EVENT_HUP | MIO_EVENT_ERR)
 
 /* What one poll of backend b reported: each event is one the model allows.
- * flags[slot][end] gets each registration's event (with bit 31 set), *waker the wake. */
+ * flags[slot][end] gets each registration's event (with bit 31 set), *wakes the waker's. */
 static bool
-check_reported(struct world *w, struct backend *b, struct mio_events *events, bool *waker,
+check_reported(struct world *w, struct backend *b, struct mio_events *events, unsigned *wakes,
 	       uint32_t flags[FUZZ_SLOTS][2])
 {
 	mio_events_foreach(ev, events) {
 		w->st->events++;
 		mio_token_t t = mio_event_token(ev);
 		if (t == WAKER_TOKEN) {
-			if (!b->wake_pending || *waker)
+			if (*wakes == b->wakes_pending)
 				return diverge(w, b, "spurious wake",
 					       "a waker event without a wake since the last one");
-			*waker = true;
+			++*wakes;
 			continue;
 		}
 		unsigned slot = (t >> 1) & (FUZZ_SLOTS - 1), end = t & 1;
@@ -388,8 +358,9 @@ check_reported(struct world *w, struct backend *b, struct mio_events *events, bo
 		if (flags[slot][end])
 			return diverge(w, b, "duplicate", "two events for %u.%u in one poll", slot,
 				       end);
-		if ((mio_event_is_readable(ev) && !(g->interest & MIO_INTEREST_READABLE)) ||
-		    (mio_event_is_writable(ev) && !(g->interest & MIO_INTEREST_WRITABLE)))
+		if (!fuzz_os_in_every_interest(ev->flags) &&
+		    ((mio_event_is_readable(ev) && !(g->interest & MIO_INTEREST_READABLE)) ||
+		     (mio_event_is_writable(ev) && !(g->interest & MIO_INTEREST_WRITABLE))))
 			return diverge(w, b, "interest", "event %#x for %u.%u, registered for %#x",
 				       ev->flags, slot, end, (unsigned)g->interest);
 		flags[slot][end] = ev->flags | (1u << 31); /* never 0 */
@@ -399,10 +370,9 @@ check_reported(struct world *w, struct backend *b, struct mio_events *events, bo
 
 /* The model learns what the poll consumed: the wake, and each direction reported. */
 static void
-consume(struct backend *b, bool waker, uint32_t flags[FUZZ_SLOTS][2])
+consume(struct backend *b, unsigned wakes, uint32_t flags[FUZZ_SLOTS][2])
 {
-	if (waker)
-		b->wake_pending = false;
+	b->wakes_pending -= wakes;
 	for (unsigned s = 0; s < FUZZ_SLOTS; s++) {
 		for (unsigned e = 0; e < 2; e++) {
 			if (flags[s][e] & READISH)
@@ -413,23 +383,29 @@ consume(struct backend *b, bool waker, uint32_t flags[FUZZ_SLOTS][2])
 	}
 }
 
-/* A full poll must also have reported every armed direction that is ready, and the wake. */
+/* A full poll must also have reported every armed direction that is ready, and a wake. */
 static bool
 check_required(struct world *w, struct backend *b, const unsigned ready[FUZZ_SLOTS][2],
-	       bool wake_was_pending, bool waker, uint32_t flags[FUZZ_SLOTS][2])
+	       bool wake_was_pending, unsigned wakes, uint32_t flags[FUZZ_SLOTS][2])
 {
 	if (wake_was_pending) {
 		w->st->wakes++;
-		if (!waker)
+		if (wakes == 0)
 			return diverge(w, b, "lost wake", "a wake before this poll was not reported");
 	}
 	for (unsigned s = 0; s < FUZZ_SLOTS; s++) {
 		for (unsigned e = 0; e < 2; e++) {
-			const struct reg *g = &b->reg[s][e];
+			struct reg *g = &b->reg[s][e];
 			if (!g->on)
 				continue;
-			bool need_read = g->armed_read && (ready[s][e] & FUZZ_READY_READ);
-			bool need_write = g->armed_write && (ready[s][e] & FUZZ_READY_WRITE);
+			/* Not while the backend may still be late (traits): each full poll uses
+			 * up one of those. */
+			bool on_time = g->late == 0;
+			if (!on_time)
+				g->late--;
+			bool need_read = on_time && g->armed_read && (ready[s][e] & FUZZ_READY_READ);
+			bool need_write = on_time && g->armed_write &&
+					  (ready[s][e] & FUZZ_READY_WRITE);
 			w->st->edges += need_read + need_write;
 			if (need_read && !(flags[s][e] & READISH))
 				return diverge(w, b, "missing edge", "%u.%u is armed for reading and "
@@ -457,17 +433,18 @@ op_poll(struct world *w, const struct fuzz_op *op)
 	for (size_t i = 0; i < w->nb; i++) {
 		struct backend *b = &w->b[i];
 		struct mio_events *events = full ? b->events : b->small[op->arg % 3];
-		bool wake_was_pending = b->wake_pending, waker = false;
+		bool wake_was_pending = b->wakes_pending > 0;
+		unsigned wakes = 0;
 		uint32_t flags[FUZZ_SLOTS][2] = { { 0 } };
 		w->st->polls++;
 		int n = mio_poll_poll(b->poll, events, 0);
 		if (n < 0)
 			return diverge(w, b, "return code", "poll: %s", mio_strerror(n));
-		if (!check_reported(w, b, events, &waker, flags))
+		if (!check_reported(w, b, events, &wakes, flags))
 			return false;
-		if (full && !check_required(w, b, ready, wake_was_pending, waker, flags))
+		if (full && !check_required(w, b, ready, wake_was_pending, wakes, flags))
 			return false;
-		consume(b, waker, flags);
+		consume(b, wakes, flags);
 	}
 	return true;
 }
@@ -502,7 +479,7 @@ apply(struct world *w, const struct fuzz_op *op)
 	case FUZZ_CLOSED_NUMBER:
 		return op_closed_number(w, op);
 	default:
-		return op_devnull(w);
+		return op_unpollable(w);
 	}
 }
 
@@ -510,11 +487,12 @@ static bool
 world_init(struct world *w, const char *const *backends, size_t nb)
 {
 	char why[256];
-	w->udp_usable = mt_loopback_usable(AF_INET, why, sizeof(why));
+	w->loopback_usable = mt_loopback_usable(AF_INET, why, sizeof(why));
 	memset(w->buf, 'x', sizeof(w->buf));
 	for (size_t i = 0; i < nb; i++) {
 		struct backend *b = &w->b[i];
 		b->name = backends[i];
+		b->traits = traits_of(b->name);
 		int r = mio_poll_new_with_backend(b->name, &b->poll);
 		if (r == 0)
 			r = mio_events_new(CAPACITY, &b->events);

@@ -9,7 +9,7 @@
  *    closed) and nothing for a direction the registration does not ask for;
  *  - an armed direction (armed by register/reregister, or by libmio I/O that returned
  *    -EAGAIN in that direction, and not reported since) that the oracle (fuzz-oracle.h:
- *    poll(2) here) says is ready is reported by the next full poll;
+ *    poll(2) on POSIX, WSAPoll on Windows) says is ready is reported by the next full poll;
  *  - a wake is reported by the next full poll, exactly once, and never without a wake.
  * Extra events (epoll reports new data before -EAGAIN, the poll backend does not) are
  * allowed, as in mio. See docs/testing.md for how to run more seeds and read a failure. */
@@ -24,7 +24,7 @@
 #define FUZZ_MAX_BACKENDS 8
 
 enum fuzz_op_type {
-	FUZZ_CREATE,        /* slot: a new pair of kind arg, if the slot is empty */
+	FUZZ_CREATE,        /* slot: a new pair of kind arg (fuzz-os.h), if the slot is empty */
 	FUZZ_CLOSE,         /* mio_close() of one end */
 	FUZZ_REGISTER,      /* interest from arg */
 	FUZZ_REREGISTER,
@@ -38,11 +38,9 @@ enum fuzz_op_type {
 	FUZZ_POLL,          /* zero timeout, room for every registration: all checks */
 	FUZZ_POLL_SMALL,    /* zero timeout, 1 to 3 events: what is reported is checked */
 	FUZZ_CLOSED_NUMBER, /* register/reregister/deregister of a closed number: -EBADF */
-	FUZZ_DEVNULL,       /* register /dev/null: -EPERM */
+	FUZZ_UNPOLLABLE,    /* register /dev/null (Windows: NUL): -EPERM */
 	FUZZ_OP_TYPES
 };
-
-enum fuzz_kind { FUZZ_STREAM_PAIR, FUZZ_DGRAM_PAIR, FUZZ_PIPE, FUZZ_UDP_PAIR, FUZZ_KINDS };
 
 struct fuzz_op {
 	uint8_t type; /* enum fuzz_op_type */

@@ -11,13 +11,7 @@
 
 #include <mio/mio.h>
 
-/* printf-style checking of the C99 formats the tests use (%zu...): mingw's printf family
- * is gnu_printf with __USE_MINGW_ANSI_STDIO, while plain "printf" means msvcrt's there. */
-#if defined(__MINGW32__)
-#define MT_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
-#else
-#define MT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#endif
+#include "mt-printf.h"
 
 #if defined(MT_RUNNER_TAP)
 
