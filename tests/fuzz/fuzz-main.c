@@ -9,7 +9,8 @@
  * It catches a planted bug. With the poll backend's re-arm skipped (poll_rearm() in
  * backends/poll/poll.c returning at once; a scratch build, never committed) every seed
  * fails with "missing edge" on poll; seed 1 after 217 operations, shrunk to 7: a datagram
- * pair, a write, register R, poll, drain (-EAGAIN), a write, poll (docs/testing.md). */
+ * pair, a write, register R, poll, drain (-EAGAIN), a write, poll (docs/testing.md). With
+ * afd_rearm() skipped the same sequence, with one more poll, fails on afd under Wine. */
 #include "fuzz.h"
 #include "fuzz-os.h"
 

@@ -10,7 +10,9 @@
  *  - an armed direction (armed by register/reregister, or by libmio I/O that returned
  *    -EAGAIN in that direction, and not reported since) that the oracle (fuzz-oracle.h:
  *    poll(2) on POSIX, WSAPoll on Windows) says is ready is reported by the next full poll;
- *  - a wake is reported by the next full poll, exactly once, and never without a wake.
+ *  - a wake is reported by the next full poll, exactly once, and never without a wake (afd
+ *    posts one event per wake, as mio does on Windows: there never more events than wakes);
+ *  - afd may be one full poll late after a change to a socket (fuzz-run.c, struct traits).
  * Extra events (epoll reports new data before -EAGAIN, the poll backend does not) are
  * allowed, as in mio. See docs/testing.md for how to run more seeds and read a failure. */
 #ifndef FUZZ_H
