@@ -67,11 +67,12 @@ typedef int kq_count_t;
  * one kernel kqueue) records, per fd number, whether it is registered, which knotes it
  * added and their token.
  *
- * Cost: 16 bytes (8 on 32-bit systems) per fd number up to the highest one registered, so
- * 160 KiB for a server with 10,000 fds, grown by doubling in register (never in select),
- * and one uncontended mutex per register, reregister and deregister, held across its
- * kevent() so that two threads registering one fd get one -EEXIST (epoll's own lock gives
- * the same). select() never reads the record.
+ * Cost: 24 bytes (32 where dev_t has 64 bits: FreeBSD, NetBSD) per fd number up to the
+ * highest one registered, so at most 320 kB for a server with 10,000 fds, grown by
+ * doubling in register (never in select), and one uncontended mutex per register,
+ * reregister and deregister, held across its kevent() so that two threads registering
+ * one fd get one -EEXIST (epoll's own lock gives the same). select() never reads the
+ * record.
  *
  * Why nothing cheaper works: the kernel has no query for a knote, only changes. A probe
  * change (EV_ENABLE without EV_ADD: ENOENT when the knote is missing) asked alone costs a
@@ -83,7 +84,15 @@ typedef int kq_count_t;
  * knotes ride in the same kevent() as the change, and their receipts tell a live
  * registration from a stale one. A probe carries the recorded token and flags, since a
  * modification sets udata on every kqueue: on a live knote it changes nothing, at most
- * it reports the current readiness again (a spurious event, which mio allows). */
+ * it reports the current readiness again (a spurious event, which mio allows).
+ *
+ * Knotes also go while the fd stays open, so "every probe says ENOENT" does not prove a
+ * close: FreeBSD's sys_pipe.c hangs a pipe or FIFO writer's write knote on the reader,
+ * whose close makes it EV_EOF | EV_ONESHOT (gone after one event), and an add refused
+ * with EPIPE (reader gone) makes none; tty revoke does the same. Then the file's identity
+ * from register's fstat() decides (one more fstat(), only then): the same file is still
+ * registered. A zero inode is not trusted (sockets on some systems); socket knotes go only
+ * with a close. */
 
 enum {
 	KQ_REGISTERED = 1 << 0, /* registered, with or without knotes */
@@ -94,7 +103,9 @@ enum {
 
 struct kq_reg {
 	mio_token_t token; /* udata of its knotes */
-	uint8_t state;     /* KQ_* */
+	ino_t ino;         /* the file registered, from register's fstat() */
+	dev_t dev;
+	uint8_t state; /* KQ_* */
 };
 
 struct kq_family {
@@ -221,8 +232,9 @@ kq_error(const struct kevent *receipt)
 	return (receipt->flags & EV_ERROR) ? -(int)receipt->data : 0;
 }
 
-/* Whether an add took effect. Old macOS answers EPIPE when adding a pipe whose other end
- * is gone, yet reports its events (mio #582): that counts as added. */
+/* Whether an add took effect. An add refused with EPIPE (a pipe whose reader is gone)
+ * counts as added: old macOS reports the knote's events anyway (mio #582); FreeBSD made
+ * none, which kq_probes_live() then tells by the file's identity. */
 static bool
 kq_added(const struct kevent *receipt)
 {
@@ -230,15 +242,22 @@ kq_added(const struct kevent *receipt)
 	return err == 0 || err == -EPIPE;
 }
 
-/* rc[0..n_probes) are the receipts of probes of recorded knotes: true unless every one is
- * ENOENT, i.e. the fd was closed since (its number may be a new file). */
-static bool
-kq_probes_live(const struct kevent *rc, int n_probes)
+/* rc[0..n_probes) are the receipts of changes to rec's knotes that say ENOENT when one is
+ * missing (probes, deletes). 1 when rec is live: some knote answered, or none is recorded;
+ * when every one is gone, 1 if fd is still the file recorded (the kernel dropped them, see
+ * above), 0 if it is another file (the fd was closed since: stale), or -errno. */
+static int
+kq_probes_live(const struct kevent *rc, int n_probes, const struct kq_reg *rec, mio_fd_t fd)
 {
+	if (n_probes == 0)
+		return 1;
 	for (int i = 0; i < n_probes; i++)
 		if (kq_error(&rc[i]) != -ENOENT)
-			return true;
-	return false;
+			return 1;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return st.st_ino != 0 && st.st_ino == rec->ino && st.st_dev == rec->dev;
 }
 
 /* Deletes the knotes that the adds among ch[0..n) created (receipts rc); errors are
@@ -423,14 +442,14 @@ kq_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 
 /* epoll's rule on every backend: regular files and directories are always ready, so
  * registering one is -EPERM (kqueue itself would accept them). One fstat() per register;
- * it also says -EBADF for a closed fd before anything is recorded. */
+ * it also says -EBADF for a closed fd before anything is recorded, and gives the file's
+ * identity for the record. */
 static int
-kq_check_pollable(mio_fd_t fd)
+kq_check_pollable(mio_fd_t fd, struct stat *st)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return -errno;
-	return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? -EPERM : 0;
+	return S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) ? -EPERM : 0;
 }
 
 static unsigned
@@ -443,9 +462,10 @@ kq_filters(mio_interest_t interest)
 	       ((interest & MIO_INTEREST_WRITABLE) ? KQ_WRITE : 0);
 }
 
-/* The caller holds the family lock and reserved fd's record. */
+/* The caller holds the family lock and reserved fd's record; st is fd's. */
 static int
-register_locked(mio_fd_t kq, struct kq_family *f, mio_fd_t fd, mio_token_t token, unsigned want)
+register_locked(mio_fd_t kq, struct kq_family *f, mio_fd_t fd, mio_token_t token, unsigned want,
+		const struct stat *st)
 {
 	struct kq_reg *rec = reg_get(f, fd);
 	unsigned had = rec ? rec->state & KQ_FILTERS : 0;
@@ -459,26 +479,35 @@ register_locked(mio_fd_t kq, struct kq_family *f, mio_fd_t fd, mio_token_t token
 	if (r < 0)
 		return r;
 
-	if (rec && kq_probes_live(rc, n_probes)) {
-		/* Registered indeed: put back the token and the knotes the adds changed. A poll
-		 * running meanwhile may have seen the new token: that is the price of one
-		 * kevent() in the common case, paid only by a caller's double register. */
+	int live = rec ? kq_probes_live(rc, n_probes, rec, fd) : 0;
+	if (live > 0) {
+		/* Registered indeed (or the same file, whose knotes the kernel dropped): put
+		 * back the token and the knotes the adds changed. A poll running meanwhile may
+		 * have seen the new token: that is the price of one kevent() in the common
+		 * case, paid only by a caller's double register. */
 		struct kevent undo[2], undo_rc[2];
 		int n_undo = kq_changes(undo, fd, had, KQ_ADD, rec->token);
 		n_undo += kq_changes(undo + n_undo, fd, want & ~had, KQ_DELETE, 0);
 		kq_submit(kq, undo, undo_rc, n_undo);
 		return -EEXIST;
 	}
-	/* Not registered, or recorded for a file closed since: the adds decide. */
-	for (int i = n_probes; i < n; i++) {
-		if (!kq_added(&rc[i])) {
+	/* Not registered, or recorded for a file closed since: the adds decide (unless fd
+	 * was closed just now, live < 0). */
+	r = live;
+	for (int i = n_probes; i < n && r == 0; i++)
+		if (!kq_added(&rc[i]))
 			r = kq_error(&rc[i]);
-			kq_undo_adds(kq, fd, ch + n_probes, rc + n_probes, n - n_probes);
-			f->regs[fd].state = 0;
-			return r;
-		}
+	if (r < 0) {
+		kq_undo_adds(kq, fd, ch + n_probes, rc + n_probes, n - n_probes);
+		f->regs[fd].state = 0;
+		return r;
 	}
-	f->regs[fd] = (struct kq_reg){ .token = token, .state = (uint8_t)(KQ_REGISTERED | want) };
+	f->regs[fd] = (struct kq_reg){
+		.token = token,
+		.ino = st->st_ino,
+		.dev = st->st_dev,
+		.state = (uint8_t)(KQ_REGISTERED | want),
+	};
 	return 0;
 }
 
@@ -486,14 +515,15 @@ static int
 kq_register_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token, mio_interest_t interest,
 	       struct mio_backend_reg **reg)
 {
-	int r = kq_check_pollable(fd);
+	struct stat st;
+	int r = kq_check_pollable(fd, &st);
 	if (r < 0)
 		return r;
 	struct kq_family *f = sel->family;
 	pthread_mutex_lock(&f->lock);
 	r = reg_reserve(f, fd);
 	if (r == 0)
-		r = register_locked(sel->kq, f, fd, token, kq_filters(interest));
+		r = register_locked(sel->kq, f, fd, token, kq_filters(interest), &st);
 	pthread_mutex_unlock(&f->lock);
 	return r;
 }
@@ -515,11 +545,12 @@ reregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd, mio_token_t toke
 	int r = kq_submit(kq, ch, rc, n);
 	if (r < 0)
 		return r;
-	if (n_probes > 0 && !kq_probes_live(rc, n_probes)) {
-		/* Closed without deregistering: this number is not registered. */
+	int live = kq_probes_live(rc, n_probes, rec, fd);
+	if (live <= 0) {
+		/* Closed without deregistering (another file now, or none): not registered. */
 		kq_undo_adds(kq, fd, ch + n_probes, rc + n_probes, n - n_probes);
 		rec->state = 0;
-		return -ENOENT;
+		return live < 0 ? live : -ENOENT;
 	}
 
 	/* The record follows the receipts (a failed change leaves its knote as it was) and
@@ -557,7 +588,8 @@ kq_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 }
 
 /* Deletes the recorded knotes (mio deletes both filters and ignores ENOENT). When every
- * one is already gone, the fd was closed since: -ENOENT, as epoll says for it. */
+ * one is already gone and fd is another file now, the fd was closed since: -ENOENT, as
+ * epoll says for it. */
 static int
 deregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd)
 {
@@ -567,15 +599,15 @@ deregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd)
 	if (r < 0)
 		return r;
 	rec->state = 0;
-	int n_gone = 0;
+	r = kq_probes_live(rc, n, rec, fd);
+	if (r <= 0)
+		return r < 0 ? r : -ENOENT;
 	for (int i = 0; i < n; i++) {
 		int err = kq_error(&rc[i]);
-		if (err == -ENOENT)
-			n_gone++;
-		else if (err < 0 && r == 0)
-			r = err;
+		if (err < 0 && err != -ENOENT)
+			return err;
 	}
-	return n > 0 && n_gone == n ? -ENOENT : r;
+	return 0;
 }
 
 static int
