@@ -407,6 +407,10 @@ kq_event_flags(const struct kevent *kev)
  * again, without waiting, only when a whole batch came and the caller has room left. */
 #define KQ_BATCH 64
 
+#ifdef __APPLE__
+#define KQ_APPLE_MAX_SEC 100000000 /* the kernel's interval-timer limit */
+#endif
+
 static int
 kq_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 	  int64_t timeout_ns)
@@ -415,6 +419,13 @@ kq_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 	struct timespec ts, *timeout = NULL;
 	if (timeout_ns >= 0) {
 		ts = mio_backend_timespec(timeout_ns);
+#ifdef __APPLE__
+		/* Darwin's kevent refuses more than 10^8 s (about 3 years) with EINVAL, which
+		 * mio passes on (swift-nio #1642 and netty #13503 clamp it): wait that long at
+		 * most, then return with no events, an early return mio_poll_poll() allows. */
+		if (ts.tv_sec > KQ_APPLE_MAX_SEC)
+			ts.tv_sec = KQ_APPLE_MAX_SEC;
+#endif
 		timeout = &ts;
 	}
 	if (capacity > INT_MAX)

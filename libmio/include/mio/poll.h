@@ -143,7 +143,8 @@ MIO_API int mio_poll_fd(const struct mio_poll *poll, mio_fd_t *ret);
  *               by the next call.
  * @param timeout_ns nanoseconds to wait at most: < 0 (::MIO_TIMEOUT_INFINITE) forever, 0
  *                   not at all. Rounded up to what the backend can express (ns with
- *                   epoll_pwait2, else ms), never down.
+ *                   epoll_pwait2, else ms), never down; kqueue on Apple systems waits
+ *                   at most 10^8 s (about 3 years, kevent's limit), then returns 0.
  * @return the number of events (0 on timeout) or a negative errno:
  * @retval -EINVAL @p poll or @p events is NULL.
  * @retval -EINTR a signal arrived; returned, not retried, as in mio.
