@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -245,15 +246,22 @@ kq_added(const struct kevent *receipt)
 /* rc[0..n_probes) are the receipts of changes to rec's knotes that say ENOENT when one is
  * missing (probes, deletes). 1 when rec is live: some knote answered, or none is recorded;
  * when every one is gone, 1 if fd is still the file recorded (the kernel dropped them, see
- * above), 0 if it is another file (the fd was closed since: stale), or -errno. */
+ * above), 0 if it is another file (the fd was closed since: stale), or -errno. -EBADF
+ * first: an fd closed just now answers every change with it. */
 static int
 kq_probes_live(const struct kevent *rc, int n_probes, const struct kq_reg *rec, mio_fd_t fd)
 {
 	if (n_probes == 0)
 		return 1;
-	for (int i = 0; i < n_probes; i++)
-		if (kq_error(&rc[i]) != -ENOENT)
-			return 1;
+	bool answered = false;
+	for (int i = 0; i < n_probes; i++) {
+		int err = kq_error(&rc[i]);
+		if (err == -EBADF)
+			return err;
+		answered |= err != -ENOENT;
+	}
+	if (answered)
+		return 1;
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -586,6 +594,14 @@ reregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd, mio_token_t toke
 	return r;
 }
 
+/* epoll_ctl()'s answer for an fd without a record: -EBADF when it is closed (or no fd at
+ * all, like INT_MAX), else -ENOENT. */
+static int
+kq_unregistered(mio_fd_t fd)
+{
+	return fcntl(fd, F_GETFD) < 0 ? -EBADF : -ENOENT;
+}
+
 static int
 kq_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 		 mio_interest_t interest, struct mio_backend_reg *reg)
@@ -593,7 +609,8 @@ kq_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 	struct kq_family *f = sel->family;
 	pthread_mutex_lock(&f->lock);
 	struct kq_reg *rec = reg_get(f, fd);
-	int r = rec ? reregister_locked(sel->kq, rec, fd, token, kq_filters(interest)) : -ENOENT;
+	int r = rec ? reregister_locked(sel->kq, rec, fd, token, kq_filters(interest))
+		    : kq_unregistered(fd);
 	pthread_mutex_unlock(&f->lock);
 	return r;
 }
@@ -627,7 +644,7 @@ kq_deregister_fd(struct mio_selector *sel, mio_fd_t fd, struct mio_backend_reg *
 	struct kq_family *f = sel->family;
 	pthread_mutex_lock(&f->lock);
 	struct kq_reg *rec = reg_get(f, fd);
-	int r = rec ? deregister_locked(sel->kq, rec, fd) : -ENOENT;
+	int r = rec ? deregister_locked(sel->kq, rec, fd) : kq_unregistered(fd);
 	pthread_mutex_unlock(&f->lock);
 	return r;
 }
