@@ -572,14 +572,17 @@ reregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd, mio_token_t toke
 		return live < 0 ? live : -ENOENT;
 	}
 
-	/* The record follows the receipts (a failed change leaves its knote as it was) and
-	 * the first real error is returned; a delete's ENOENT is none, as in mio. */
+	/* The record follows the receipts (a failed change leaves its knote as it was, token
+	 * included, so the token changes only with an add that took) and the first real
+	 * error is returned; a delete's ENOENT is none, as in mio. */
 	unsigned state = rec->state;
+	bool added = false;
 	for (int i = n_probes; i < n; i++) {
 		int err = kq_error(&rc[i]);
 		if (ch[i].flags & EV_ADD) {
 			if (kq_added(&rc[i])) {
 				state |= kq_filter_bit(&ch[i]);
+				added = true;
 				continue;
 			}
 		} else if (err == 0 || err == -ENOENT) {
@@ -590,7 +593,8 @@ reregister_locked(mio_fd_t kq, struct kq_reg *rec, mio_fd_t fd, mio_token_t toke
 			r = err;
 	}
 	rec->state = (uint8_t)state;
-	rec->token = token;
+	if (added)
+		rec->token = token;
 	return r;
 }
 
