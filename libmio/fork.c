@@ -2,10 +2,11 @@
 /* fork() in a process where other threads use libmio: handlers keep every lock on the way
  * of mio_poll_free() consistent, so the child can free what it inherited and make polls of
  * its own (the rule, as mio leaves fork to the user: mio/poll.h). Installed when the first
- * family on an emulating backend is made: backends without user-space state (epoll,
- * kqueue) need nothing. The backend's own handlers were installed earlier, by its first
- * selector_new(), so this prepare runs first: family locks, then the backend's (the order
- * registry calls take them). */
+ * family on an emulating backend is made: epoll keeps no user-space state, and kqueue's
+ * record lock is not on the way of mio_poll_free() (a child frees it without destroying
+ * it), so they need nothing. The backend's own handlers were installed earlier, by its
+ * first selector_new(), so this prepare runs first: family locks, then the backend's (the
+ * order registry calls take them). */
 #include "mio-private.h"
 
 static void

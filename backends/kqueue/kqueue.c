@@ -111,6 +111,7 @@ struct kq_reg {
 
 struct kq_family {
 	atomic_uint refs;     /* the poll's selector and its clones */
+	pid_t owner;          /* the process that made the lock */
 	pthread_mutex_t lock; /* serialises registrations; select() never takes it */
 	struct kq_reg *regs;  /* indexed by fd number */
 	size_t n_regs;
@@ -166,7 +167,11 @@ family_unref(struct kq_family *f)
 {
 	if (atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	pthread_mutex_destroy(&f->lock);
+	/* In a child of fork() a parent thread may have held the lock, and destroying a
+	 * locked mutex is undefined (EBUSY on macOS): the child, which only frees what it
+	 * inherited and never takes the lock, leaves it undestroyed (at most a small leak). */
+	if (getpid() == f->owner)
+		pthread_mutex_destroy(&f->lock);
 	free(f->regs);
 	free(f);
 }
@@ -317,7 +322,8 @@ kq_selector_new(struct mio_selector **ret)
 		return r;
 	}
 	atomic_init(&f->refs, 1);
-	s->owner = getpid();
+	f->owner = getpid();
+	s->owner = f->owner;
 	s->family = f;
 	*ret = s;
 	return 0;
