@@ -6,7 +6,7 @@
  * in its own slot. libmio adds three things mio does not do on kqueue: events are
  * translated into struct mio_event (epoll's layout) in select(); a per-family record of
  * what is registered gives -EEXIST and -ENOENT as on every backend; and register refuses
- * regular files and directories with -EPERM, as epoll does.
+ * regular files, directories and block devices with -EPERM, as epoll does.
  *
  * Written against the platform headers' definitions and reviewed against kqueue.rs; built
  * and linked here for macOS only, never run here (README, "Backends"). */
@@ -465,8 +465,9 @@ kq_select(struct mio_selector *sel, struct mio_event *events, size_t capacity,
 
 /* ---- register, reregister, deregister (mio's Selector methods of those names) ---- */
 
-/* epoll's rule on every backend: regular files and directories are always ready, so
- * registering one is -EPERM (kqueue itself would accept them). One fstat() per register;
+/* epoll's rule on every backend: regular files, directories and block devices are always
+ * ready, so registering one is -EPERM (kqueue itself would accept them; the poll backend
+ * refuses the same). One fstat() per register;
  * it also says -EBADF for a closed fd before anything is recorded, and gives the file's
  * identity for the record. */
 static int
@@ -474,7 +475,7 @@ kq_check_pollable(mio_fd_t fd, struct stat *st)
 {
 	if (fstat(fd, st) < 0)
 		return -errno;
-	return S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) ? -EPERM : 0;
+	return S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISBLK(st->st_mode) ? -EPERM : 0;
 }
 
 static unsigned
