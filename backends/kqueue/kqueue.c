@@ -218,8 +218,8 @@ kq_filter_bit(const struct kevent *kev)
  * with data 0 or the change's errno. Every kqueue writes one receipt per change, in
  * changelist order, and returns without waiting once they fill the event list. EINTR
  * counts as applied (FreeBSD's kevent(2): then all changes have been applied), as in mio:
- * the receipts stay zeroed, which kq_error() reads as success. Returns 0, or -errno when
- * kevent() itself failed. */
+ * the receipts stay zeroed, which kq_error() reads as success, so a change's own error is
+ * lost then (mio loses it too). Returns 0, or -errno when kevent() itself failed. */
 static int
 kq_submit(mio_fd_t kq, const struct kevent *ch, struct kevent *rc, int n)
 {
@@ -376,9 +376,11 @@ kq_selector_fd(struct mio_selector *sel, mio_fd_t *ret)
  *   error         EV_ERROR, or EV_EOF with fflags   ERR (fflags holds the socket error)
  *   aio, lio      filter AIO, LIO                   AIO, LIO
  *   priority      never
- * One combination cannot be kept apart: EV_ERROR on the write filter without EV_EOF also
- * reads as write_closed (OUT | ERR). select() submits no changes, so kevent() returns
- * EV_ERROR there only for a failure while processing a filter; not seen on a Mac here. */
+ * Two combinations cannot be kept apart, and read as write_closed where mio says not:
+ * EV_ERROR on the write filter without EV_EOF (OUT | ERR), and EV_ERROR or EV_EOF with
+ * fflags from a filter without a row here (a lone ERR, which event.h reads as a closed
+ * pipe; e.g. EVFILT_PROC added to mio_poll_fd() by hand). select() submits no changes,
+ * so kevent() returns EV_ERROR there only for a failure while processing a filter. */
 static inline uint32_t
 kq_event_flags(const struct kevent *kev)
 {
