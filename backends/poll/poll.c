@@ -261,9 +261,17 @@ poll_reregister_fd(struct mio_selector *sel, mio_fd_t fd, mio_token_t token,
 		   mio_interest_t interest, struct mio_backend_reg *reg)
 {
 	int err = check_file(fd, reg);
+	struct poll_state *s = sel->state;
+	if (err == -ENOENT && reg && reg->slot) {
+		/* The number is another file now (closed with close(2) and reused): epoll's
+		 * registration went with the old file, so stop watching the number. The record
+		 * stays, out of the poll set, until deregister frees it. */
+		bool counted = mio__poll_handshake_begin(s);
+		mio__poll_set_remove(s, reg);
+		mio__poll_handshake_end(s, counted);
+	}
 	if (err < 0)
 		return err;
-	struct poll_state *s = sel->state;
 	bool counted = mio__poll_handshake_begin(s);
 	err = reg->slot ? 0 : -ENOENT;
 	if (err == 0) {

@@ -684,6 +684,9 @@ MT_TEST(poll, reregister_deregister_closed_fd)
 	mt_pipe(again);
 	mt_assert_eq(again[0], fds[0]); /* POSIX: the lowest free number */
 	mt_assert_err(mio_registry_reregister(r, again[0], ID2, MIO_INTEREST_READABLE), -ENOENT);
+	/* Nothing is registered for the new file: no event under the old token either. */
+	mt_write_all(again[1], "x", 1);
+	mt_expect_no_events(poll, events);
 	mt_assert_err(mio_registry_deregister(r, again[0]), -ENOENT);
 	mt_assert_ok(mio_registry_register(r, again[0], ID2, MIO_INTEREST_READABLE));
 	mt_write_all(again[1], "x", 1);
