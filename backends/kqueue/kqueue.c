@@ -248,16 +248,26 @@ kq_added(const struct kevent *receipt)
 	return err == 0 || err == -EPIPE;
 }
 
+/* Whether a record without knotes (an interest with no filter: PRIORITY, AIO, LIO) is for
+ * the file st describes: only the identity can tell, and a zero inode cannot, so then the
+ * record stands. */
+static bool
+kq_same_file_unprobed(const struct kq_reg *rec, const struct stat *st)
+{
+	return st->st_ino == 0 || (st->st_ino == rec->ino && st->st_dev == rec->dev);
+}
+
 /* rc[0..n_probes) are the receipts of changes to rec's knotes that say ENOENT when one is
- * missing (probes, deletes). 1 when rec is live: some knote answered, or none is recorded;
- * when every one is gone, 1 if fd is still the file recorded (the kernel dropped them, see
- * above), 0 if it is another file (the fd was closed since: stale), or -errno. -EBADF
- * first: an fd closed just now answers every change with it. */
+ * missing (probes, deletes). 1 when rec is live: some knote answered; when every one is
+ * gone, 1 if fd is still the file recorded (the kernel dropped them, see above), 0 if it
+ * is another file (the fd was closed since: stale), or -errno. -EBADF first: an fd closed
+ * just now answers every change with it. Without knotes the identity decides alone. */
 static int
 kq_probes_live(const struct kevent *rc, int n_probes, const struct kq_reg *rec, mio_fd_t fd)
 {
+	struct stat st;
 	if (n_probes == 0)
-		return 1;
+		return fstat(fd, &st) < 0 ? -errno : kq_same_file_unprobed(rec, &st);
 	bool answered = false;
 	for (int i = 0; i < n_probes; i++) {
 		int err = kq_error(&rc[i]);
@@ -267,7 +277,6 @@ kq_probes_live(const struct kevent *rc, int n_probes, const struct kq_reg *rec, 
 	}
 	if (answered)
 		return 1;
-	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	return st.st_ino != 0 && st.st_ino == rec->ino && st.st_dev == rec->dev;
@@ -497,8 +506,12 @@ register_locked(mio_fd_t kq, struct kq_family *f, mio_fd_t fd, mio_token_t token
 {
 	struct kq_reg *rec = reg_get(f, fd);
 	unsigned had = rec ? rec->state & KQ_FILTERS : 0;
-	if (rec && !had)
-		return -EEXIST; /* registered without knotes: nothing the kernel could confirm */
+	if (rec && !had) {
+		/* Registered without knotes: nothing the kernel could confirm, the file decides. */
+		if (kq_same_file_unprobed(rec, st))
+			return -EEXIST;
+		rec = NULL; /* recorded for a file closed since: register afresh */
+	}
 
 	struct kevent ch[KQ_MAX_CHANGES], rc[KQ_MAX_CHANGES];
 	int n_probes = rec ? kq_changes(ch, fd, had, KQ_PROBE, rec->token) : 0;
