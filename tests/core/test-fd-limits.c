@@ -4,6 +4,8 @@
  * mio has no such tests. Every test lowers the soft RLIMIT_NOFILE of its own process only. */
 #include "test-util.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -41,6 +43,17 @@ MT_TEST(fd_limits, named_backend_after_fd_exhaustion)
  * says -EMFILE (documented in mio_poll_poll()), loses nothing, and reports everything once
  * the limit allows again. epoll is not bound by the limit and simply reports. */
 #define WATCHED 32
+
+/* Whether poll(2) itself refuses the watched fds now: the oracle for the poll backend.
+ * (Under valgrind it does not: valgrind keeps the kernel's limit and emulates its own.) */
+static bool
+kernel_refuses(mio_fd_t pairs[][2])
+{
+	struct pollfd p[WATCHED];
+	for (int i = 0; i < WATCHED; i++)
+		p[i] = (struct pollfd){ .fd = pairs[i][0], .events = POLLIN };
+	return poll(p, WATCHED, 0) < 0 && errno == EINVAL;
+}
 MT_TEST(fd_limits, limit_below_registered_fds)
 {
 	struct mio_poll *poll = mt_poll_new();
@@ -68,8 +81,8 @@ MT_TEST(fd_limits, limit_below_registered_fds)
 	mt_fd_limit_set(WATCHED / 4);
 	for (int round = 0; round < 3; round++) {
 		int n = mio_poll_poll(poll, events, 0);
-		/* poll(2) refuses more fds than RLIMIT_NOFILE: the poll backend must say so. */
-		if (poll_backend)
+		/* Where poll(2) refuses more fds than RLIMIT_NOFILE, the poll backend must say so. */
+		if (poll_backend && kernel_refuses(pairs))
 			mt_assert(n == -EMFILE, "poll under a low RLIMIT_NOFILE returned %d (%s), "
 				  "expected -EMFILE", n, mio_strerror(n));
 		mt_assert(n == -EMFILE || n >= 0, "poll under a low RLIMIT_NOFILE returned %d (%s), "
